@@ -1,0 +1,22 @@
+/**
+ * Errors the CLI knows how to print: one line, no stack, exit 2 (UsageError / InputError).
+ * Anything else is a bug and is re-thrown with its stack.
+ */
+export class UserError extends Error {
+  /** Process exit code the CLI uses for this error. */
+  readonly exitCode: number = 2;
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** Bad flags or arguments. */
+export class UsageError extends UserError {}
+
+/** A path or input file that cannot be used (missing, unreadable, wrong kind). */
+export class InputError extends UserError {}
+
+export function isUserError(e: unknown): e is UserError {
+  return e instanceof UserError;
+}

@@ -1,0 +1,28 @@
+/** Small constructors for evidence and diagnostics, so every parser writes them the same way. */
+import type { Diagnostic, Evidence } from "./app-model.js";
+
+export function at(file: string, line?: number, note?: string): Evidence {
+  const e: Evidence = { file };
+  if (line !== undefined && line >= 1) e.line = line;
+  if (note !== undefined) e.note = note;
+  return e;
+}
+
+export function diagnostic(
+  level: Diagnostic["level"],
+  code: string,
+  message: string,
+  evidence: Evidence[] = [],
+  service?: string,
+): Diagnostic {
+  const d: Diagnostic = { level, code, message, evidence };
+  if (service !== undefined) d.service = service;
+  return d;
+}
+
+/** 1-based line number of a character offset in `text`. */
+export function lineAt(text: string, offset: number): number {
+  let line = 1;
+  for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
+  return line;
+}
