@@ -1,0 +1,4 @@
+/** shipfit's library API. The CLI is a thin layer over these functions; none of them print. */
+export { scan, type ScanOptions } from "./scan/scan.js";
+export * from "./core/app-model.js";
+export { UserError, UsageError, InputError, isUserError } from "./core/errors.js";

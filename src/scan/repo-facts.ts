@@ -1,0 +1,184 @@
+/**
+ * Repository-wide facts gathered across services: environment variables read, datastores, external
+ * APIs and files written at run time. Code evidence is `high`; a dependency or a variable name alone
+ * is weaker, and says so.
+ */
+import type {
+  AppModel,
+  Datastore,
+  DatastoreKind,
+  DiskWrite,
+  EnvVar,
+  Evidence,
+  ExternalApi,
+  ExternalApiKind,
+  Service,
+} from "../core/app-model.js";
+import { at } from "../core/evidence.js";
+import type { CollectedRepo } from "./collect.js";
+import type { Declared } from "./declared.js";
+import { isWithin, dirOf, type Project } from "./projects.js";
+import { isSecretName } from "./secrets.js";
+
+/** Dependencies that mean a datastore client, and how sure that makes us. */
+const DATASTORE_PACKAGES: { packages: string[]; kind: DatastoreKind }[] = [
+  { packages: ["psycopg2", "psycopg2-binary", "psycopg", "psycopg-binary", "asyncpg", "pg8000", "pg", "postgres", "@prisma/client", "@vercel/postgres"], kind: "postgresql" },
+  { packages: ["redis", "aioredis", "ioredis", "celery-redis", "@upstash/redis", "rq"], kind: "redis" },
+  { packages: ["pymysql", "mysqlclient", "mysql-connector-python", "aiomysql", "mysql2"], kind: "mysql" },
+  { packages: ["pymongo", "motor", "mongoengine", "mongodb", "mongoose"], kind: "mongodb" },
+];
+
+/** Variable names that usually carry a datastore's address. */
+const DATASTORE_VARS: { pattern: RegExp; kind: DatastoreKind }[] = [
+  { pattern: /^(POSTGRES|PG|DATABASE)_?(URL|URI|HOST|DSN)$|^PGHOST$|^POSTGRES_(DB|USER|PASSWORD)$/, kind: "postgresql" },
+  { pattern: /^(REDIS|CELERY_BROKER|BROKER|CELERY_RESULT_BACKEND|KV)_?(URL|URI|HOST)?$|^REDIS_/, kind: "redis" },
+  { pattern: /^(S3|AWS_S3|AWS_STORAGE|S3_MODEL|MODEL)_?BUCKET(_NAME)?$|^S3_/, kind: "s3" },
+];
+
+const API_PACKAGES: { packages: string[]; kind: ExternalApiKind }[] = [
+  { packages: ["openai", "langchain-openai", "@ai-sdk/openai"], kind: "openai" },
+  { packages: ["anthropic", "@anthropic-ai/sdk"], kind: "anthropic" },
+  { packages: ["supabase", "supabase-py", "@supabase/supabase-js"], kind: "supabase" },
+  { packages: ["stripe"], kind: "stripe" },
+  { packages: ["replicate"], kind: "replicate" },
+  { packages: ["google-auth-oauthlib", "next-auth"], kind: "google-oauth" },
+];
+
+const API_VARS: { pattern: RegExp; kind: ExternalApiKind }[] = [
+  { pattern: /^OPENAI_/, kind: "openai" },
+  { pattern: /^ANTHROPIC_/, kind: "anthropic" },
+  { pattern: /^(HF|HUGGINGFACE|HUGGING_FACE)_?(API_)?(TOKEN|KEY|API_KEY|HUB_TOKEN)$/, kind: "huggingface-inference" },
+  { pattern: /SUPABASE_/, kind: "supabase" },
+  { pattern: /^GOOGLE_(CLIENT_ID|CLIENT_SECRET|REDIRECT_URI|OAUTH)/, kind: "google-oauth" },
+  { pattern: /^STRIPE_/, kind: "stripe" },
+  { pattern: /^REPLICATE_/, kind: "replicate" },
+];
+
+export function envVars(repo: CollectedRepo, services: Service[], projectOf: Map<string, Project>): EnvVar[] {
+  const byName = new Map<string, EnvVar>();
+  const add = (name: string, hasDefault: boolean, evidence: Evidence, file: string) => {
+    let v = byName.get(name);
+    if (!v) {
+      v = { name, hasDefault: true, secret: isSecretName(name), services: [], evidence: [] };
+      byName.set(name, v);
+    }
+    v.hasDefault &&= hasDefault;
+    if (v.evidence.length < 5) v.evidence.push(evidence);
+    for (const s of services) {
+      const p = projectOf.get(s.id);
+      if (p && p.sources.includes(file) && !v.services.includes(s.id)) v.services.push(s.id);
+    }
+  };
+  for (const [file, facts] of repo.python) for (const e of facts.envReads) add(e.name, e.hasDefault, at(file, e.line), file);
+  for (const [file, facts] of repo.node) for (const e of facts.envReads) add(e.name, e.hasDefault, at(file, e.line), file);
+  for (const v of byName.values()) v.services.sort();
+  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+}
+
+function mergeInto<T extends { evidence: Evidence[]; confidence: "high" | "medium" | "low" }>(list: T[], key: (t: T) => string, item: T): void {
+  const existing = list.find((x) => key(x) === key(item));
+  if (!existing) {
+    list.push(item);
+    return;
+  }
+  const order = { high: 0, medium: 1, low: 2 };
+  if (order[item.confidence] < order[existing.confidence]) existing.confidence = item.confidence;
+  for (const e of item.evidence) {
+    if (existing.evidence.length < 6 && !existing.evidence.some((x) => x.file === e.file && x.line === e.line)) existing.evidence.push(e);
+  }
+}
+
+export function datastores(repo: CollectedRepo, declared: Declared[], vars: EnvVar[]): Datastore[] {
+  const list: Datastore[] = [];
+  const key = (d: Datastore) => `${d.kind}:${d.path ?? ""}`;
+  for (const [file, facts] of repo.python) {
+    for (const d of facts.datastores) {
+      const item: Datastore = { kind: d.kind, confidence: "high", evidence: [at(file, d.line)] };
+      if (d.path) item.path = d.path;
+      if (d.envVar) item.envVar = d.envVar;
+      mergeInto(list, key, item);
+      const merged = list.find((x) => key(x) === key(item));
+      if (merged && !merged.envVar && d.envVar) merged.envVar = d.envVar;
+    }
+  }
+  for (const m of repo.manifests.values()) {
+    for (const dep of m.dependencies) {
+      const hit = DATASTORE_PACKAGES.find((p) => p.packages.includes(dep.name));
+      if (hit && (dep.group === "main" || dep.group === undefined)) mergeInto(list, key, { kind: hit.kind, confidence: "medium", evidence: [dep.evidence] });
+      if (dep.name === "celery" && dep.extras?.includes("redis")) mergeInto(list, key, { kind: "redis", confidence: "medium", evidence: [dep.evidence] });
+    }
+  }
+  for (const d of declared) {
+    if (d.role !== "datastore") continue;
+    const image = d.evidence.note ?? "";
+    const kind: DatastoreKind | undefined = /postgres|postgis/.test(image) ? "postgresql" : /redis|valkey/.test(image) ? "redis" : /mysql|mariadb/.test(image) ? "mysql" : /mongo/.test(image) ? "mongodb" : /minio/.test(image) ? "s3" : undefined;
+    if (kind) mergeInto(list, key, { kind, confidence: "high", evidence: [d.evidence] });
+  }
+  // A variable name alone only strengthens a datastore something else suggested, except S3 buckets.
+  for (const v of vars) {
+    const hit = DATASTORE_VARS.find((p) => p.pattern.test(v.name));
+    if (!hit) continue;
+    const existing = list.find((d) => d.kind === hit.kind && !d.path);
+    if (existing) {
+      existing.envVar ??= v.name;
+      if (existing.evidence.length < 6 && v.evidence[0]) existing.evidence.push(v.evidence[0]);
+    } else if (hit.kind === "s3" || hit.kind === "redis") {
+      mergeInto(list, key, { kind: hit.kind, envVar: v.name, confidence: "low", evidence: v.evidence.slice(0, 1) });
+    }
+  }
+  return list.sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+export function externalApis(repo: CollectedRepo, vars: EnvVar[]): ExternalApi[] {
+  const list: ExternalApi[] = [];
+  const key = (a: ExternalApi) => a.kind;
+  for (const [file, facts] of repo.python) {
+    for (const a of facts.externalApis) mergeInto(list, key, { kind: a.kind, confidence: "high", evidence: [at(file, a.line)] });
+  }
+  for (const m of repo.manifests.values()) {
+    for (const dep of m.dependencies) {
+      const hit = API_PACKAGES.find((p) => p.packages.includes(dep.name));
+      if (hit && (dep.group === "main" || dep.group === undefined)) mergeInto(list, key, { kind: hit.kind, confidence: "medium", evidence: [dep.evidence] });
+    }
+  }
+  for (const v of vars) {
+    const hit = API_VARS.find((p) => p.pattern.test(v.name));
+    if (hit) mergeInto(list, key, { kind: hit.kind, confidence: list.some((a) => a.kind === hit.kind) ? "high" : "low", evidence: v.evidence.slice(0, 1) });
+  }
+  return list.sort((a, b) => a.kind.localeCompare(b.kind));
+}
+
+export function diskWrites(repo: CollectedRepo, services: Service[], projectOf: Map<string, Project>, stores: Datastore[]): DiskWrite[] {
+  const list: DiskWrite[] = [];
+  const key = (d: DiskWrite) => `${d.kind}:${d.path}`;
+  const serviceOf = (file: string) => {
+    const owners = services.filter((s) => s.kind !== "worker" && projectOf.get(s.id)?.sources.includes(file));
+    return (owners[0] ?? services.find((s) => projectOf.get(s.id)?.sources.includes(file)))?.id;
+  };
+  for (const [file, facts] of repo.python) {
+    for (const w of facts.diskWrites) {
+      const item: DiskWrite = { path: w.path, kind: w.kind, confidence: "high", evidence: [at(file, w.line)] };
+      const service = serviceOf(file);
+      if (service) item.service = service;
+      mergeInto(list, key, item);
+    }
+  }
+  for (const s of stores) {
+    if (s.kind === "sqlite" && s.path && s.path !== ":memory:") {
+      const file = s.evidence[0]?.file;
+      const item: DiskWrite = { path: s.path, kind: "sqlite", confidence: "high", evidence: s.evidence };
+      const service = file ? serviceOf(file) : undefined;
+      if (service) item.service = service;
+      mergeInto(list, key, item);
+    }
+  }
+  return list.sort((a, b) => key(a).localeCompare(key(b)));
+}
+
+/** Model files grouped by the service whose folder holds them (used by estimate, and the report). */
+export function modelsOf(model: Pick<AppModel, "models" | "services">, serviceId: string): AppModel["models"]["files"] {
+  const service = model.services.find((s) => s.id === serviceId);
+  if (!service) return [];
+  const deeper = model.services.filter((s) => s.root !== service.root && isWithin(s.root, service.root)).map((s) => s.root);
+  return model.models.files.filter((f) => isWithin(dirOf(f.path), service.root) && !deeper.some((d) => isWithin(dirOf(f.path), d)));
+}
