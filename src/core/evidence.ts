@@ -1,5 +1,5 @@
 /** Small constructors for evidence and diagnostics, so every parser writes them the same way. */
-import type { Diagnostic, Evidence } from "./app-model.js";
+import type { Diagnostic, Evidence, Fact } from "./app-model.js";
 
 export function at(file: string, line?: number, note?: string): Evidence {
   const e: Evidence = { file };
@@ -25,4 +25,9 @@ export function lineAt(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
+}
+
+/** A value with its confidence and evidence. */
+export function factOf<T>(value: T, confidence: Fact<T>["confidence"], evidence: Evidence[]): Fact<T> {
+  return { value, confidence, evidence };
 }

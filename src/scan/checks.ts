@@ -8,7 +8,7 @@ import { at, diagnostic } from "../core/evidence.js";
 import { formatBytes } from "./read.js";
 import type { CollectedRepo } from "./collect.js";
 import type { Declared } from "./declared.js";
-import { dirOf, isWithin, type Project } from "./projects.js";
+import { dirOf, type Project } from "./projects.js";
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
 
@@ -16,6 +16,19 @@ export function serviceChecks(services: Service[], declared: Declared[], repo: C
   const out: Diagnostic[] = [];
   for (const s of services) {
     if (s.kind === "worker") continue;
+    if (s.start && /(^|\s)--reload\b|\bflask run\b.*--debug|\bnext dev\b|\bnpm run dev\b/.test(s.start.command)) {
+      out.push(diagnostic("warning", "dev-server-start", `${s.id} starts a development server (${s.start.command}); production needs the plain server command`, s.start.evidence, s.id));
+    }
+    // Flask-SocketIO needs an async worker to keep websockets open, and one process unless a message queue and sticky sessions are set up.
+    if (s.frameworks.some((f) => f.value === "flask-socketio") && s.server?.kind === "gunicorn") {
+      const wc = s.server.workerClass ?? "";
+      if (!/eventlet|gevent/.test(wc)) {
+        out.push(diagnostic("warning", "socketio-sync-workers", `${s.id} serves Flask-SocketIO with gunicorn's sync workers: websockets fall back to long-polling; use -k eventlet or -k gevent (geventwebsocket)`, s.server.evidence, s.id));
+      }
+      if ((s.server.workers ?? 1) > 1) {
+        out.push(diagnostic("warning", "socketio-multiple-workers", `${s.id} runs Flask-SocketIO in ${s.server.workers} gunicorn workers: clients need sticky sessions, which gunicorn cannot do; run 1 worker per instance`, s.server.evidence, s.id));
+      }
+    }
     if (s.bindHost && LOCAL_HOSTS.has(s.bindHost.value)) {
       out.push(diagnostic("warning", "bind-localhost", `${s.id} listens on ${s.bindHost.value}: a platform's router cannot reach it; bind 0.0.0.0`, s.bindHost.evidence, s.id));
     }
@@ -45,13 +58,6 @@ export function serviceChecks(services: Service[], declared: Declared[], repo: C
         out.push(diagnostic("info", "expose-mismatch", `Dockerfile EXPOSEs ${exposed.join(", ")} but ${s.id} listens on ${s.port.value}`, [at(file), ...s.port.evidence.slice(0, 1)], s.id));
       }
     }
-    if (s.healthPath && s.language === "python" && s.healthPath.evidence[0]?.note !== "route") {
-      const routes = (project?.sources ?? []).flatMap((f) => repo.python.get(f)?.routes ?? []);
-      const builtIn = s.healthPath.confidence === "medium";
-      if (!builtIn && routes.length > 0 && !routes.some((r) => r.path === s.healthPath?.value || r.path.replace(/\/$/, "") === s.healthPath?.value.replace(/\/$/, ""))) {
-        out.push(diagnostic("warning", "health-path-missing", `the health check calls ${s.healthPath.value} but no route serves it`, s.healthPath.evidence, s.id));
-      }
-    }
   }
   return out;
 }
@@ -66,8 +72,9 @@ export function repoChecks(model: Omit<AppModel, "diagnostics" | "stats">, repo:
   for (const f of repo.ignoredModelFiles) {
     out.push(diagnostic("warning", "model-gitignored", "model file is .gitignored: a deploy from git will not have it", [at(f)]));
   }
+  const envFiles = new Set(model.secrets.filter((s) => s.kind === "env-file").map((s) => s.file));
   for (const s of model.secrets) {
-    if (s.kind === "env-file") continue; // reported when collected, with the variable names
+    if (envFiles.has(s.file)) continue; // a committed .env is reported once, with its variable names
     out.push(diagnostic("warning", "secret-committed", `${s.kind}${s.name ? ` in ${s.name}` : ""} committed; rotate it and read it from the environment`, [at(s.file, s.line)]));
   }
   for (const p of projects) {
@@ -90,13 +97,13 @@ export function repoChecks(model: Omit<AppModel, "diagnostics" | "stats">, repo:
   // A loose script that starts the other services is a launcher: on a platform each runs on its own.
   for (const f of loosePython) {
     const facts = repo.python.get(f);
-    const starts = (facts?.subprocesses ?? []).filter((p) => /\b(uvicorn|gunicorn|streamlit|npm|yarn|pnpm|next|node|flask|celery|python3?)\b/.test(p.command));
+    if (!facts || facts.subprocesses.length === 0) continue;
+    const starts = [...facts.subprocesses.filter((p) => !p.command.startsWith("…")), ...facts.commandLiterals];
     if (starts.length >= 2) {
       out.push(
-        diagnostic("info", "launcher-script", `${f} starts ${starts.length} processes (${starts.map((p) => p.command).join("; ")}); on a platform each runs as its own service`, starts.map((p) => at(f, p.line))),
+        diagnostic("info", "launcher-script", `${f} starts ${starts.length} processes (${starts.map((p) => `${p.command}${p.cwd ? ` in ${p.cwd}` : ""}`).join("; ")}); on a platform each runs as its own service`, starts.map((p) => at(f, p.line))),
       );
     }
   }
-  void isWithin;
   return out;
 }

@@ -17,7 +17,7 @@ import { parseRequirements } from "./python/requirements.js";
 import { parseSetupCfg, parseSetupPy } from "./python/setup.js";
 import { analyzePython } from "./python/source.js";
 import { modelFormat, readText, sniffModelFile } from "./read.js";
-import { envFileAssignments, findSecrets, isEnvFileWithValues } from "./secrets.js";
+import { envFileAssignments, findSecrets, isEnvFileWithValues, isSecretName } from "./secrets.js";
 import { walk, type WalkedFile } from "./walk.js";
 
 export interface Progress {
@@ -197,15 +197,17 @@ function parseFile(repo: CollectedRepo, rel: string, roles: Role[], text: string
         break;
       case "env":
         if (isEnvFileWithValues(base)) {
-          const withValues = envFileAssignments(text, rel).filter((a) => a.hasValue);
-          if (withValues.length > 0) {
-            repo.secrets.push({ file: rel, line: withValues[0]?.line ?? 1, kind: "env-file" });
+          // A committed .env matters when it holds credentials; DEBUG=true is not a leak.
+          const secrets = envFileAssignments(text, rel).filter((a) => a.hasValue && isSecretName(a.name));
+          if (secrets.length > 0) {
+            repo.secrets.push({ file: rel, line: secrets[0]?.line ?? 1, kind: "env-file" });
+            const names = secrets.map((a) => a.name);
             repo.diagnostics.push(
               diagnostic(
                 "warning",
                 "env-file-committed",
-                `${base} is committed with ${withValues.length} value(s) (${withValues.map((a) => a.name).slice(0, 6).join(", ")}${withValues.length > 6 ? ", …" : ""}); move them to the platform's variables and remove the file from git`,
-                [at(rel, withValues[0]?.line)],
+                `${base} is committed with values for ${names.slice(0, 6).join(", ")}${names.length > 6 ? ", …" : ""}; set them as the platform's variables and remove the file from git`,
+                [at(rel, secrets[0]?.line)],
               ),
             );
           }

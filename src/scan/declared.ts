@@ -6,9 +6,11 @@
  */
 import path from "node:path";
 import type { DeclaredProcess, DeployFileKind, Evidence, ServiceKind, StartSource } from "../core/app-model.js";
+import { at } from "../core/evidence.js";
 import type { CollectedRepo } from "./collect.js";
 import type { CommandFacts } from "./facts.js";
 import { parseCommand } from "./command.js";
+import { datastoreOfImage } from "./deploy/common.js";
 import { dirOf, isWithin } from "./projects.js";
 
 export interface Declared {
@@ -35,8 +37,8 @@ export const START_PRECEDENCE: StartSource[] = [
   "procfile",
   "dockerfile",
   "compose",
-  "launcher",
   "package.json",
+  "launcher",
   "code",
   "inferred",
 ];
@@ -52,8 +54,6 @@ const SOURCE_OF: Partial<Record<DeployFileKind, StartSource>> = {
   "hf-space": "inferred",
 };
 
-/** Images that are datastores, not app services, when they appear in docker-compose. */
-const DATASTORE_IMAGES = /^(?:[\w.-]+\/)?(postgres|postgis|redis|valkey|mysql|mariadb|mongo|minio|rabbitmq|memcached|elasticsearch|qdrant|chromadb)(?::|$)/;
 
 function roleOf(name: string, facts: CommandFacts, fileKind: DeployFileKind): Declared["role"] {
   if (name === "release") return "release";
@@ -64,8 +64,29 @@ function roleOf(name: string, facts: CommandFacts, fileKind: DeployFileKind): De
   return "web";
 }
 
-export function declaredProcesses(repo: CollectedRepo): Declared[] {
+/**
+ * Processes a loose launcher script starts (seed 001's "serveur de démarrage"): each command it
+ * spawns, in the folder it spawns it in. They run locally; on a platform each is its own service.
+ */
+function launcherProcesses(repo: CollectedRepo, loosePython: string[]): Declared[] {
   const out: Declared[] = [];
+  for (const file of loosePython) {
+    const facts = repo.python.get(file);
+    if (!facts || facts.subprocesses.length === 0) continue;
+    const spawned = [...facts.subprocesses.filter((s) => !s.command.startsWith("…")), ...facts.commandLiterals];
+    for (const s of spawned) {
+      const p: DeclaredProcess = { name: "launcher", command: s.command, evidence: at(file, s.line, `started by ${file}`) };
+      const d = toDeclared(p, "procfile", "launcher", ".");
+      if (s.cwd) d.dir = s.cwd.replace(/\/$/, "") || ".";
+      if (d.facts.cwd) d.dir = path.posix.normalize(path.posix.join(d.dir, d.facts.cwd));
+      out.push(d);
+    }
+  }
+  return out;
+}
+
+export function declaredProcesses(repo: CollectedRepo, loosePython: string[] = []): Declared[] {
+  const out: Declared[] = launcherProcesses(repo, loosePython);
   for (const [file, facts] of repo.deploy) {
     const kind = facts.deployFile.kind;
     const source = SOURCE_OF[kind];
@@ -85,7 +106,8 @@ function toDeclared(p: DeclaredProcess, kind: DeployFileKind, source: StartSourc
   if (facts.cwd) dir = path.posix.normalize(path.posix.join(dir, facts.cwd));
   if (dir === "" || dir === "./") dir = ".";
   dir = dir.replace(/\/$/, "") || ".";
-  const isDatastoreImage = kind === "compose" && !p.command && DATASTORE_IMAGES.test(p.evidence.note?.replace(/^image:?\s*/, "") ?? "");
+  const image = /^image ([^,\s]+)/.exec(p.evidence.note ?? "")?.[1];
+  const isDatastoreImage = kind === "compose" && !p.command && image !== undefined && datastoreOfImage(image) !== undefined;
   const d: Declared = {
     name: p.name,
     role: isDatastoreImage ? "datastore" : roleOf(p.name, facts, kind),

@@ -60,6 +60,9 @@ export interface RunCall {
   workers?: number;
   /** Inside `if __name__ == "__main__":`. */
   underMain: boolean;
+  /** When host/port are not readable here: the attribute or name they come from (`settings.api_port` → api_port). */
+  hostRef?: string;
+  portRef?: string;
   line: number;
 }
 
@@ -75,13 +78,20 @@ export interface EnvRead {
 export interface PythonFacts {
   /** Top-level module of every import (`from transformers import pipeline` → transformers). */
   imports: { module: string; line: number }[];
+  /** Every module an import may load, dotted, relative ones with their leading dots (import graph). */
+  moduleRefs: { module: string; line: number }[];
+  /** Command lists written as literals next to a spawn (`["uvicorn", "main:app"]`), with a literal `cwd` beside them. */
+  commandLiterals: { command: string; cwd?: string; line: number }[];
   appObjects: AppObject[];
-  routes: { method?: string; path: string; line: number }[];
+  /** `router`: the blueprint/APIRouter variable when another file mounts it (its prefix is added there). */
+  routes: { method?: string; path: string; line: number; router?: string }[];
+  /** `app.register_blueprint(x, url_prefix=…)` / `app.include_router(x, prefix=…)`: the mounted object's dotted key. */
+  mounts: { target: string; prefix: string; line: number }[];
   runCalls: RunCall[];
   envReads: EnvRead[];
   modelLoads: { loader: ModelLoader; modelId?: string; path?: string; fromEnv?: string; remote: boolean; line: number }[];
   /** Commands spawned with subprocess / os.system / asyncio.create_subprocess_exec, literal part only. */
-  subprocesses: { command: string; line: number }[];
+  subprocesses: { command: string; cwd?: string; line: number }[];
   diskWrites: { path: string; kind: DiskWriteKind; line: number }[];
   /** Lines that use CUDA: torch.cuda.*, device="cuda", .cuda(), .to("cuda"). */
   cuda: { line: number; note: string }[];

@@ -16,8 +16,8 @@ import type {
 } from "../core/app-model.js";
 import { at } from "../core/evidence.js";
 import type { CollectedRepo } from "./collect.js";
-import type { Declared } from "./declared.js";
-import { isWithin, dirOf, type Project } from "./projects.js";
+import { declaredDatastoreKind } from "./deploy/common.js";
+import { isWithin, dirOf } from "./projects.js";
 import { isSecretName } from "./secrets.js";
 
 /** Dependencies that mean a datastore client, and how sure that makes us. */
@@ -54,8 +54,16 @@ const API_VARS: { pattern: RegExp; kind: ExternalApiKind }[] = [
   { pattern: /^REPLICATE_/, kind: "replicate" },
 ];
 
-export function envVars(repo: CollectedRepo, services: Service[], projectOf: Map<string, Project>): EnvVar[] {
+/** Source files some service loads; with no service found, every file counts. */
+export function usedFiles(repo: CollectedRepo, filesOf: Map<string, string[]>): Set<string> {
+  const used = new Set([...filesOf.values()].flat());
+  return used.size > 0 ? used : new Set([...repo.python.keys(), ...repo.node.keys()]);
+}
+
+export function envVars(repo: CollectedRepo, used: Set<string>, filesOf: Map<string, string[]>): EnvVar[] {
   const byName = new Map<string, EnvVar>();
+  const servicesOf = new Map<string, string[]>();
+  for (const [id, files] of filesOf) for (const f of files) servicesOf.set(f, [...(servicesOf.get(f) ?? []), id]);
   const add = (name: string, hasDefault: boolean, evidence: Evidence, file: string) => {
     let v = byName.get(name);
     if (!v) {
@@ -64,57 +72,54 @@ export function envVars(repo: CollectedRepo, services: Service[], projectOf: Map
     }
     v.hasDefault &&= hasDefault;
     if (v.evidence.length < 5) v.evidence.push(evidence);
-    for (const s of services) {
-      const p = projectOf.get(s.id);
-      if (p && p.sources.includes(file) && !v.services.includes(s.id)) v.services.push(s.id);
-    }
+    for (const id of servicesOf.get(file) ?? []) if (!v.services.includes(id)) v.services.push(id);
   };
-  for (const [file, facts] of repo.python) for (const e of facts.envReads) add(e.name, e.hasDefault, at(file, e.line), file);
-  for (const [file, facts] of repo.node) for (const e of facts.envReads) add(e.name, e.hasDefault, at(file, e.line), file);
+  for (const [file, facts] of repo.python) if (used.has(file)) for (const e of facts.envReads) add(e.name, e.hasDefault, at(file, e.line), file);
+  for (const [file, facts] of repo.node) if (used.has(file)) for (const e of facts.envReads) add(e.name, e.hasDefault, at(file, e.line), file);
   for (const v of byName.values()) v.services.sort();
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function mergeInto<T extends { evidence: Evidence[]; confidence: "high" | "medium" | "low" }>(list: T[], key: (t: T) => string, item: T): void {
+function mergeInto<T extends { evidence: Evidence[]; confidence: "high" | "medium" | "low" }>(list: T[], key: (t: T) => string, item: T): T {
   const existing = list.find((x) => key(x) === key(item));
   if (!existing) {
     list.push(item);
-    return;
+    return item;
   }
   const order = { high: 0, medium: 1, low: 2 };
   if (order[item.confidence] < order[existing.confidence]) existing.confidence = item.confidence;
   for (const e of item.evidence) {
     if (existing.evidence.length < 6 && !existing.evidence.some((x) => x.file === e.file && x.line === e.line)) existing.evidence.push(e);
   }
+  return existing;
 }
 
-export function datastores(repo: CollectedRepo, declared: Declared[], vars: EnvVar[]): Datastore[] {
+export function datastores(repo: CollectedRepo, used: Set<string>, vars: EnvVar[]): Datastore[] {
   const list: Datastore[] = [];
   const key = (d: Datastore) => `${d.kind}:${d.path ?? ""}`;
   for (const [file, facts] of repo.python) {
+    if (!used.has(file)) continue;
     for (const d of facts.datastores) {
       const item: Datastore = { kind: d.kind, confidence: "high", evidence: [at(file, d.line)] };
       if (d.path) item.path = d.path;
-      if (d.envVar) item.envVar = d.envVar;
-      mergeInto(list, key, item);
-      const merged = list.find((x) => key(x) === key(item));
-      if (merged && !merged.envVar && d.envVar) merged.envVar = d.envVar;
+      const merged = mergeInto(list, key, item);
+      if (!merged.envVar && d.envVar) merged.envVar = d.envVar;
     }
   }
   for (const m of repo.manifests.values()) {
     for (const dep of m.dependencies) {
+      if (dep.group !== undefined && dep.group !== "main") continue;
       const hit = DATASTORE_PACKAGES.find((p) => p.packages.includes(dep.name));
-      if (hit && (dep.group === "main" || dep.group === undefined)) mergeInto(list, key, { kind: hit.kind, confidence: "medium", evidence: [dep.evidence] });
+      if (hit) mergeInto(list, key, { kind: hit.kind, confidence: "medium", evidence: [dep.evidence] });
       if (dep.name === "celery" && dep.extras?.includes("redis")) mergeInto(list, key, { kind: "redis", confidence: "medium", evidence: [dep.evidence] });
     }
   }
-  for (const d of declared) {
-    if (d.role !== "datastore") continue;
-    const image = d.evidence.note ?? "";
-    const kind: DatastoreKind | undefined = /postgres|postgis/.test(image) ? "postgresql" : /redis|valkey/.test(image) ? "redis" : /mysql|mariadb/.test(image) ? "mysql" : /mongo/.test(image) ? "mongodb" : /minio/.test(image) ? "s3" : undefined;
-    if (kind) mergeInto(list, key, { kind, confidence: "high", evidence: [d.evidence] });
+  // Datastores deploy files declare: compose images, render databases, app.json add-ons.
+  for (const d of repo.diagnostics) {
+    const kind = declaredDatastoreKind(d);
+    if (kind) mergeInto(list, key, { kind, confidence: "high", evidence: d.evidence });
   }
-  // A variable name alone only strengthens a datastore something else suggested, except S3 buckets.
+  // A variable name alone only strengthens a datastore something else suggested, except S3 buckets and Redis URLs.
   for (const v of vars) {
     const hit = DATASTORE_VARS.find((p) => p.pattern.test(v.name));
     if (!hit) continue;
@@ -129,10 +134,11 @@ export function datastores(repo: CollectedRepo, declared: Declared[], vars: EnvV
   return list.sort((a, b) => key(a).localeCompare(key(b)));
 }
 
-export function externalApis(repo: CollectedRepo, vars: EnvVar[]): ExternalApi[] {
+export function externalApis(repo: CollectedRepo, used: Set<string>, vars: EnvVar[]): ExternalApi[] {
   const list: ExternalApi[] = [];
   const key = (a: ExternalApi) => a.kind;
   for (const [file, facts] of repo.python) {
+    if (!used.has(file)) continue;
     for (const a of facts.externalApis) mergeInto(list, key, { kind: a.kind, confidence: "high", evidence: [at(file, a.line)] });
   }
   for (const m of repo.manifests.values()) {
@@ -148,15 +154,23 @@ export function externalApis(repo: CollectedRepo, vars: EnvVar[]): ExternalApi[]
   return list.sort((a, b) => a.kind.localeCompare(b.kind));
 }
 
-export function diskWrites(repo: CollectedRepo, services: Service[], projectOf: Map<string, Project>, stores: Datastore[]): DiskWrite[] {
+/** A path of wildcards alone (like star-slash-star_star) says nothing a reader can act on: keep paths with a literal name or a variable. */
+function meaningfulPath(p: string): boolean {
+  return p.includes("${") || /[A-Za-z0-9]{2,}/.test(p.replace(/\.[A-Za-z0-9]+$/, ""));
+}
+
+export function diskWrites(repo: CollectedRepo, used: Set<string>, built: { services: Service[]; filesOf: Map<string, string[]> }, stores: Datastore[]): DiskWrite[] {
   const list: DiskWrite[] = [];
   const key = (d: DiskWrite) => `${d.kind}:${d.path}`;
+  // The web service owns a write its files make; a worker only when the web does not load that file.
   const serviceOf = (file: string) => {
-    const owners = services.filter((s) => s.kind !== "worker" && projectOf.get(s.id)?.sources.includes(file));
-    return (owners[0] ?? services.find((s) => projectOf.get(s.id)?.sources.includes(file)))?.id;
+    const owners = built.services.filter((s) => built.filesOf.get(s.id)?.includes(file));
+    return (owners.find((s) => s.kind !== "worker") ?? owners[0])?.id;
   };
   for (const [file, facts] of repo.python) {
+    if (!used.has(file)) continue;
     for (const w of facts.diskWrites) {
+      if (!meaningfulPath(w.path)) continue;
       const item: DiskWrite = { path: w.path, kind: w.kind, confidence: "high", evidence: [at(file, w.line)] };
       const service = serviceOf(file);
       if (service) item.service = service;
@@ -164,13 +178,12 @@ export function diskWrites(repo: CollectedRepo, services: Service[], projectOf: 
     }
   }
   for (const s of stores) {
-    if (s.kind === "sqlite" && s.path && s.path !== ":memory:") {
-      const file = s.evidence[0]?.file;
-      const item: DiskWrite = { path: s.path, kind: "sqlite", confidence: "high", evidence: s.evidence };
-      const service = file ? serviceOf(file) : undefined;
-      if (service) item.service = service;
-      mergeInto(list, key, item);
-    }
+    if (s.kind !== "sqlite" || !s.path || s.path === ":memory:") continue;
+    const file = s.evidence[0]?.file;
+    const item: DiskWrite = { path: s.path, kind: "sqlite", confidence: "high", evidence: s.evidence };
+    const service = file ? serviceOf(file) : undefined;
+    if (service) item.service = service;
+    mergeInto(list, key, item);
   }
   return list.sort((a, b) => key(a).localeCompare(key(b)));
 }

@@ -10,7 +10,7 @@ import { serviceChecks, repoChecks } from "./checks.js";
 import { collect, type Progress } from "./collect.js";
 import { declaredProcesses } from "./declared.js";
 import { findProjects } from "./projects.js";
-import { datastores, diskWrites, envVars, externalApis } from "./repo-facts.js";
+import { datastores, diskWrites, envVars, externalApis, usedFiles } from "./repo-facts.js";
 import { buildServices } from "./services.js";
 
 export interface ScanOptions {
@@ -38,10 +38,11 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<AppM
 
   const repo = await collect(root, options.onProgress);
   const { projects, loosePython } = findProjects(repo);
-  const declared = declaredProcesses(repo);
+  const declared = declaredProcesses(repo, loosePython);
   const built = buildServices(repo, projects, declared);
-  const vars = envVars(repo, built.services, built.projectOf);
-  const stores = datastores(repo, declared, vars);
+  const used = usedFiles(repo, built.filesOf);
+  const vars = envVars(repo, used, built.filesOf);
+  const stores = datastores(repo, used, vars);
   const partial: Omit<AppModel, "diagnostics" | "stats"> = {
     schemaVersion: 1,
     name: path.basename(root),
@@ -61,8 +62,8 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<AppM
     models: { files: repo.modelFiles, loads: built.services.flatMap((s) => s.modelLoads).filter(uniqueLoad()) },
     envVars: vars,
     datastores: stores,
-    externalApis: externalApis(repo, vars),
-    diskWrites: diskWrites(repo, built.services, built.projectOf, stores),
+    externalApis: externalApis(repo, used, vars),
+    diskWrites: diskWrites(repo, used, built, stores),
     deployFiles: [...repo.deploy.values()].map((d) => d.deployFile).sort((a, b) => a.file.localeCompare(b.file)),
     secrets: repo.secrets,
   };

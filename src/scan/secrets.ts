@@ -193,6 +193,9 @@ function nameSegments(name: string): string[] {
 export function isSecretName(name: string): boolean {
   const segs = nameSegments(name);
   if (segs.length === 1 && (segs[0] === "PWD" || segs[0] === "OLDPWD")) return false; // the shell's cwd
+  // ACCESS_TOKEN_EXPIRE_MINUTES and JWT_SECRET_ALGORITHM describe a secret, they are not one.
+  const last = segs[segs.length - 1];
+  if (segs.length > 1 && last !== undefined && (DESCRIPTOR_SEGMENTS.has(last) || TIME_UNIT_SEGMENTS.has(last))) return false;
   return segs.some((s) => SECRET_SEGMENTS.has(s) || SECRET_SUFFIXES.some((x) => s.length > x.length && s.endsWith(x)));
 }
 
@@ -203,6 +206,9 @@ const DESCRIPTOR_SEGMENTS = new Set([
   "MODE", "COUNT", "SIZE", "FORMAT", "PATTERN", "REGEX", "ENDPOINT", "HOST", "PORT", "USER", "USERNAME",
   "LABEL", "TITLE", "PLACEHOLDER", "HINT", "MESSAGE", "TEXT", "ERROR", "ID", "KEYS", "STORAGE", "COOKIE", "ROUTE",
 ]);
+
+/** Last segments that make a name a duration setting. */
+const TIME_UNIT_SEGMENTS = new Set(["MINUTES", "MINS", "SECONDS", "SECS", "HOURS", "DAYS", "MS", "EXPIRE", "EXPIRATION", "LIFETIME", "AGE"]);
 
 /** Words that make a `…_KEY` name a lookup key rather than a credential (cache_key, sort_key). */
 const LOOKUP_KEY_SEGMENTS = new Set([

@@ -133,9 +133,19 @@ export function datastoreOfImage(image: string): DatastoreKind | undefined {
   return DATASTORE_IMAGES.find((r) => r.pattern.test(name))?.kind;
 }
 
+/** Kinds of the datastore diagnostics below, kept beside them so callers never parse messages. */
+const declaredKinds = new WeakMap<Diagnostic, DatastoreKind>();
+
 /** Info diagnostic for a datastore a deploy file declares (render database, compose postgres…). */
 export function datastoreDeclared(kind: DatastoreKind, what: string, evidence: Evidence): Diagnostic {
-  return diagnostic("info", "deploy-datastore-declared", `${what} declares a ${kind} datastore`, [evidence]);
+  const d = diagnostic("info", "deploy-datastore-declared", `${what} declares a ${kind} datastore`, [evidence]);
+  declaredKinds.set(d, kind);
+  return d;
+}
+
+/** The datastore kind a `deploy-datastore-declared` diagnostic is about. */
+export function declaredDatastoreKind(d: Diagnostic): DatastoreKind | undefined {
+  return declaredKinds.get(d);
 }
 
 export interface ParsedYaml {

@@ -7,7 +7,7 @@ import type { PythonFacts } from "../../facts.js";
 import { callSites, firstTime, type Ctx } from "./context.js";
 import { detectEnvReads } from "./env.js";
 import { parseImport } from "./imports.js";
-import { detectDiskWrites, detectSubprocesses } from "./io.js";
+import { detectCommandLiterals, detectDiskWrites, detectSubprocesses } from "./io.js";
 import { detectModelLoads } from "./models.js";
 import { KNOWN_QUALIFIED } from "./rules.js";
 import { detectCuda, detectDatastores, detectExternalApis } from "./services.js";
@@ -21,8 +21,11 @@ import { detectAppObjects, detectRoutes, detectRunCalls } from "./web.js";
 export function emptyPythonFacts(): PythonFacts {
   return {
     imports: [],
+    moduleRefs: [],
+    commandLiterals: [],
     appObjects: [],
     routes: [],
+    mounts: [],
     runCalls: [],
     envReads: [],
     modelLoads: [],
@@ -93,6 +96,7 @@ export function collectPythonFacts(source: string, file: string): PythonFacts {
       imported.add(b.target);
     }
     r.stars.push(...parsed.stars);
+    for (const ref of parsed.refs) if (firstTime(ctx, `ref\0${ref}`)) facts.moduleRefs.push({ module: ref, line });
     importsByLine.push({ names: [...parsed.modules, ...parsed.bindings.map((b) => b.target)], line });
   }
   facts.usesStreamlit = imported.has("streamlit");
@@ -107,6 +111,7 @@ export function collectPythonFacts(source: string, file: string): PythonFacts {
   detectRunCalls(ctx);
   detectModelLoads(ctx);
   detectSubprocesses(ctx);
+  if (facts.subprocesses.length > 0) detectCommandLiterals(ctx, tree);
   detectDiskWrites(ctx);
   detectDatastores(ctx);
   detectExternalApis(ctx, importsByLine);

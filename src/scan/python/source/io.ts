@@ -72,8 +72,51 @@ export function detectSubprocesses(ctx: Ctx): void {
     const rule = site.key ? SUBPROCESS_CALLS[site.key] : undefined;
     if (!rule) continue;
     const v = rule.args === "varargs" ? varargs(ctx, site) : argVal(ctx, site, 0, rule.keyword);
-    ctx.facts.subprocesses.push({ command: commandText(v), line: site.line });
+    const found: { command: string; cwd?: string; line: number } = { command: commandText(v), line: site.line };
+    const cwd = pathText(argVal(ctx, site, -1, "cwd"));
+    if (cwd) found.cwd = cwd;
+    ctx.facts.subprocesses.push(found);
   }
+}
+
+/** A literal (or partly literal) path as text, relative paths without a leading ./ */
+function pathText(v: Val): string | undefined {
+  if (v.t !== "str" && v.t !== "pat") return undefined;
+  const text = render(v, "*");
+  return text.replace(/^\.\//, "") || ".";
+}
+
+/** Programs a launcher script starts: the first word of a command list worth reporting. */
+const LAUNCHED = /^(?:uvicorn|gunicorn|hypercorn|daphne|streamlit|celery|flask|npm|npx|yarn|pnpm|bun|node|next|python3?(?:\.\d+)?|fastapi|gradio)$/;
+
+/**
+ * Command lists written as literals in a file that spawns processes (`{"cmd": ["uvicorn", …],
+ * "cwd": …}` in a launcher's table), so a launcher is understood even when it spawns from a loop.
+ */
+export function detectCommandLiterals(ctx: Ctx, tree: { iterate(spec: { enter(n: { name: string; node: SyntaxNode }): boolean | void }): void }): void {
+  const found = ctx.facts.commandLiterals;
+  tree.iterate({
+    enter(n) {
+      if (found.length >= 32) return false;
+      if (n.name !== "ArrayExpression") return;
+      const v = ctx.r.eval(n.node, 0);
+      if (v.t !== "list" || v.items[0]?.t !== "str" || !LAUNCHED.test(v.items[0].v)) return;
+      const literal: { command: string; cwd?: string; line: number } = { command: commandText(v), line: ctx.lines.line(n.node.from) };
+      const dict = n.node.parent;
+      if (dict?.name === "DictionaryExpression") {
+        const parts = kids(dict);
+        for (let i = 0; i + 2 < parts.length; i++) {
+          const key = parts[i]!;
+          if (key.name === "String" && stringValue(key, ctx.text) === "cwd" && parts[i + 1]?.name === ":") {
+            const cwd = pathText(ctx.r.eval(parts[i + 2]!, 0));
+            if (cwd) literal.cwd = cwd;
+          }
+        }
+      }
+      found.push(literal);
+      return false;
+    },
+  });
 }
 
 /** Kind of a written path from its own words, else from the names around it (UPLOAD_FOLDER). */

@@ -1,6 +1,6 @@
 /** Application objects, routes and in-code server starts (app.run, uvicorn.run, demo.launch…). */
 import type { SyntaxNode } from "@lezer/common";
-import type { PythonAppFramework, RunCall } from "../../facts.js";
+import type { PythonAppFramework, PythonFacts, RunCall } from "../../facts.js";
 import { argVal, constructorOf, hasArg, imports, literalString, underMain, type CallSite, type Ctx } from "./context.js";
 import {
   APP_CONSTRUCTORS,
@@ -66,10 +66,15 @@ function collectPrefixes(ctx: Ctx): Prefixes {
   for (const site of ctx.calls) {
     if (site.method !== "include_router" && site.method !== "register_blueprint") continue;
     const target = arg(site.args, 0);
-    if (target?.name !== "VariableName") continue;
+    if (!target) continue;
     const v = literalString(argVal(ctx, site, -1, site.method === "include_router" ? "prefix" : "url_prefix"));
-    const name = ctx.r.src(target);
-    if (v !== undefined && !p.mounted.has(name)) p.mounted.set(name, v);
+    if (target.name === "VariableName") {
+      const name = ctx.r.src(target);
+      if (v !== undefined && !p.mounted.has(name)) p.mounted.set(name, v);
+    }
+    // A router from another module: the scan joins the prefix to that module's routes.
+    const key = ctx.r.key(target, site.scope);
+    if (v !== undefined && key !== undefined && key.includes(".")) ctx.facts.mounts.push({ target: key, prefix: v, line: site.line });
   }
   return p;
 }
@@ -93,8 +98,17 @@ function receiverKind(key: string | undefined): "app" | "other" | "unknown" {
   return fw ? "other" : "unknown";
 }
 
-function pushRoutes(ctx: Ctx, path: string, methods: (string | undefined)[], line: number): void {
-  for (const method of methods) ctx.facts.routes.push(method === undefined ? { path, line } : { method, path, line });
+function pushRoutes(ctx: Ctx, path: string, methods: (string | undefined)[], line: number, router?: string): void {
+  for (const method of methods) {
+    const route: PythonFacts["routes"][number] = method === undefined ? { path, line } : { method, path, line };
+    if (router !== undefined) route.router = router;
+    ctx.facts.routes.push(route);
+  }
+}
+
+/** The router variable whose mount (and prefix) lives in another file. */
+function unmounted(p: Prefixes, receiver: string | undefined): string | undefined {
+  return receiver !== undefined && p.style.has(receiver) && !p.mounted.has(receiver) ? receiver : undefined;
 }
 
 function decoratorRoute(ctx: Ctx, node: SyntaxNode, scope: number, p: Prefixes): void {
@@ -122,7 +136,7 @@ function decoratorRoute(ctx: Ctx, node: SyntaxNode, scope: number, p: Prefixes):
   const kind = receiverKind(receiverKey);
   if (kind === "other" || (kind === "unknown" && !path.startsWith("/"))) return;
   const methods = verb === "methods" ? methodsOf(args.keywords.has("methods") ? ctx.r.eval(args.keywords.get("methods")!, scope) : undefined) : [verb];
-  pushRoutes(ctx, joinRoute(prefixFor(p, receiverVar), path), methods, line);
+  pushRoutes(ctx, joinRoute(prefixFor(p, receiverVar), path), methods, line, unmounted(p, receiverVar));
 }
 
 function callRoute(ctx: Ctx, site: CallSite, p: Prefixes): void {
@@ -138,7 +152,7 @@ function callRoute(ctx: Ctx, site: CallSite, p: Prefixes): void {
   if (rule === undefined || !rule.startsWith("/")) return;
   const receiverVar = site.receiver?.name === "VariableName" ? ctx.r.src(site.receiver) : undefined;
   const methods = verb === "methods" ? methodsOf(hasArg(site, -1, "methods") ? argVal(ctx, site, -1, "methods") : undefined) : [verb];
-  pushRoutes(ctx, joinRoute(prefixFor(p, receiverVar), rule), methods, site.line);
+  pushRoutes(ctx, joinRoute(prefixFor(p, receiverVar), rule), methods, site.line, unmounted(p, receiverVar));
 }
 
 /** Route decorators and route registrations. */
@@ -226,6 +240,15 @@ function runRule(ctx: Ctx, site: CallSite): RunRule | undefined {
   return undefined;
 }
 
+/** `settings.api_port` → api_port; `PORT` → PORT: the name an unreadable argument comes from. */
+function refName(ctx: Ctx, site: CallSite, spec: readonly [number, string]): string | undefined {
+  const node = arg(site.args, spec[0], spec[1]);
+  if (!node) return undefined;
+  const m = memberParts(node, ctx.text);
+  if (m) return m.property;
+  return node.name === "VariableName" ? ctx.r.src(node) : undefined;
+}
+
 /** Calls that start a server from inside the code, with host and port when they can be read. */
 export function detectRunCalls(ctx: Ctx): void {
   for (const site of ctx.calls) {
@@ -239,6 +262,15 @@ export function detectRunCalls(ctx: Ctx): void {
     }
     if (rule.host) setHost(run, argVal(ctx, site, rule.host[0], rule.host[1]));
     if (rule.port) setPort(run, argVal(ctx, site, rule.port[0], rule.port[1]));
+    // Values from another module (a settings object) are resolved across files by the scan.
+    if (rule.host && run.host === undefined && !run.hostFromEnv) {
+      const ref = refName(ctx, site, rule.host);
+      if (ref) run.hostRef = ref;
+    }
+    if (rule.port && run.port === undefined && !run.portFromEnv) {
+      const ref = refName(ctx, site, rule.port);
+      if (ref) run.portRef = ref;
+    }
     if (rule.workers) {
       const w = effective(argVal(ctx, site, -1, rule.workers));
       if (w.t === "num" && Number.isInteger(w.v) && w.v >= 1 && w.v <= 4096) run.workers = w.v;
