@@ -204,6 +204,7 @@ export const ModelLoad = z.object({
   path: z.string().optional().describe("Local path or pattern when literal"),
   fromEnv: z.string().optional().describe("Environment variable the name comes from"),
   remote: z.boolean().describe("Downloaded at run time rather than read from the repository"),
+  stage: z.enum(["runtime", "build"]).optional().describe("build: a script the Dockerfile runs (RUN python warmup.py) fetches it into the image"),
   evidence: Evidence,
 });
 export type ModelLoad = z.infer<typeof ModelLoad>;

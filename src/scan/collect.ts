@@ -34,6 +34,8 @@ export interface CollectedRepo {
   deploy: Map<string, DeployFacts>;
   /** Dockerfile paths → `pip install -r X` requirement files they install. */
   dockerInstalls: Map<string, string[]>;
+  /** Dockerfile paths → Python scripts they run at build time (`RUN python warmup.py`). */
+  dockerBuildScripts: Map<string, string[]>;
   /** package.json texts, for evidence lines of scripts and engines. */
   jsonTexts: Map<string, string>;
   /** next.config.* text by folder, for the output mode. */
@@ -100,6 +102,20 @@ function requirementInstalls(text: string, dockerfile: string): string[] {
   return found;
 }
 
+/** Python scripts a Dockerfile runs while building (`RUN python warmup.py`): what they download is baked in. */
+function buildScripts(text: string, dockerfile: string): string[] {
+  const dir = path.posix.dirname(dockerfile);
+  const found: string[] = [];
+  for (const ins of dockerfileInstructions(text)) {
+    if (ins.keyword !== "RUN") continue;
+    for (const m of ins.args.matchAll(/\bpython[\d.]*\s+(?:-u\s+)?([\w./-]+\.py)\b/g)) {
+      const file = m[1];
+      if (file) found.push(path.posix.normalize(dir === "." ? file : `${dir}/${file}`));
+    }
+  }
+  return found;
+}
+
 /** Bounded-concurrency map that keeps going when one task fails. */
 async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
@@ -123,6 +139,7 @@ export async function collect(root: string, onProgress?: Progress): Promise<Coll
     manifests: new Map(),
     deploy: new Map(),
     dockerInstalls: new Map(),
+    dockerBuildScripts: new Map(),
     nextConfigs: new Map(),
     jsonTexts: new Map(),
     modelFiles: [],
@@ -188,7 +205,10 @@ function parseFile(repo: CollectedRepo, rel: string, roles: Role[], text: string
         if (facts) {
           repo.deploy.set(rel, facts);
           repo.diagnostics.push(...facts.diagnostics);
-          if (facts.deployFile.kind === "dockerfile") repo.dockerInstalls.set(rel, requirementInstalls(text, rel));
+          if (facts.deployFile.kind === "dockerfile") {
+            repo.dockerInstalls.set(rel, requirementInstalls(text, rel));
+            repo.dockerBuildScripts.set(rel, buildScripts(text, rel));
+          }
         }
         break;
       }

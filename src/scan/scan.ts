@@ -6,10 +6,11 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { AppModel, Diagnostic } from "../core/app-model.js";
 import { InputError } from "../core/errors.js";
+import { at } from "../core/evidence.js";
 import { serviceChecks, repoChecks } from "./checks.js";
 import { collect, type Progress } from "./collect.js";
 import { declaredProcesses } from "./declared.js";
-import { findProjects } from "./projects.js";
+import { dirOf, findProjects } from "./projects.js";
 import { datastores, diskWrites, envVars, externalApis, usedFiles } from "./repo-facts.js";
 import { buildServices } from "./services.js";
 
@@ -59,7 +60,7 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<AppM
       if (m.pythonRequires) manifest.pythonRequires = m.pythonRequires;
       return manifest;
     }).sort((a, b) => a.file.localeCompare(b.file)),
-    models: { files: repo.modelFiles, loads: built.services.flatMap((s) => s.modelLoads).filter(uniqueLoad()) },
+    models: { files: repo.modelFiles, loads: [...buildStageLoads(repo, built.services), ...built.services.flatMap((s) => s.modelLoads)].filter(uniqueLoad()) },
     envVars: vars,
     datastores: stores,
     externalApis: externalApis(repo, used, vars),
@@ -87,6 +88,25 @@ function packageManagerOf(kind: AppModel["manifests"][number]["kind"], tool: str
   if (kind === "setup.py" || kind === "setup.cfg") return "setuptools";
   if (tool === "poetry" || tool === "uv" || tool === "pdm") return tool;
   return "pip";
+}
+
+/** Models that scripts run by a Dockerfile download while the image builds. */
+function buildStageLoads(repo: Awaited<ReturnType<typeof collect>>, services: AppModel["services"]): AppModel["models"]["loads"] {
+  const loads: AppModel["models"]["loads"] = [];
+  for (const [dockerfile, scripts] of repo.dockerBuildScripts) {
+    const owners = services.filter((s) => s.root === dirOf(dockerfile) && s.kind !== "worker");
+    for (const file of scripts) {
+      for (const m of repo.python.get(file)?.modelLoads ?? []) {
+        const load: AppModel["models"]["loads"][number] = { loader: m.loader, remote: m.remote, stage: "build", evidence: at(file, m.line, "run by the Dockerfile at build time") };
+        if (m.modelId !== undefined) load.modelId = m.modelId;
+        if (m.path !== undefined) load.path = m.path;
+        if (m.fromEnv !== undefined) load.fromEnv = m.fromEnv;
+        loads.push(load);
+        for (const s of owners) s.modelLoads.push(load);
+      }
+    }
+  }
+  return loads;
 }
 
 function uniqueLoad() {

@@ -74,8 +74,18 @@ export function renderScan(m: AppModel): string {
   section("Models");
   const total = m.models.files.reduce((a, f) => a + f.bytes, 0);
   out.push(`  ${m.models.files.length} file(s) in the repository, ${formatBytes(total)}${m.models.files.some((f) => f.lfsPointer) ? " (some are Git LFS pointers)" : ""}`);
-  for (const l of m.models.loads.slice(0, 8)) {
-    out.push(`  ${l.remote ? "downloads" : "loads"} ${l.modelId ?? l.path ?? (l.fromEnv ? `$${l.fromEnv}` : "?")} via ${l.loader}  ${paint("dim", where(l.evidence))}`);
+  // The same model loaded on several lines (tokenizer + weights, one file per voice) is one line here.
+  const grouped = new Map<string, { load: (typeof m.models.loads)[number]; count: number }>();
+  for (const l of m.models.loads) {
+    const key = `${l.remote}|${l.stage ?? ""}|${l.modelId ?? l.path ?? l.fromEnv}|${l.loader}`;
+    const g = grouped.get(key);
+    if (g) g.count++;
+    else grouped.set(key, { load: l, count: 1 });
+  }
+  for (const { load: l, count } of [...grouped.values()].slice(0, 10)) {
+    const what = l.modelId ?? l.path ?? (l.fromEnv ? `$${l.fromEnv}` : "?");
+    const when = l.stage === "build" ? " at image build" : "";
+    out.push(`  ${l.remote ? "downloads" : "loads"} ${what} via ${l.loader}${when}${count > 1 ? ` (${count} calls)` : ""}  ${paint("dim", where(l.evidence))}`);
   }
   section("Environment");
   out.push(`  reads ${m.envVars.length}: ${m.envVars.map((v) => (v.secret ? `${v.name}*` : v.name)).join(", ") || "none"}`);

@@ -152,6 +152,16 @@ describe("external APIs", () => {
     ]);
   });
 
+  it("reads API hosts inside f-strings (URLs built around a model name)", () => {
+    const f = scan(py`
+      import os
+      HF_MODEL = os.environ.get("HF_MODEL", "mistralai/Mistral-7B-Instruct-v0.2")
+      HF_API_URL = f"https://api-inference.huggingface.co/models/{HF_MODEL}"
+      label = f"model {HF_MODEL}"
+    `);
+    expect(f.externalApis).toEqual([{ kind: "huggingface-inference", line: 3 }]);
+  });
+
   it("ignores mentions in comments, plain huggingface_hub use and unrelated packages", () => {
     const f = scan(py`
       # we used to call openai here

@@ -184,7 +184,9 @@ export function walk(tree: Tree, text: string): Walked {
         if (!isTarget) w.subscripts.push({ node, scope: scope() });
         break;
       }
-      case "String": {
+      // f-strings are FormatString nodes: URLs are often built with one (f"https://host/{model}").
+      case "String":
+      case "FormatString": {
         const raw = text.slice(node.from, Math.min(node.to, node.from + 4000));
         if (STRING_MARKERS.some((m) => raw.includes(m))) w.strings.push({ node, scope: scope() });
         break;
@@ -227,6 +229,7 @@ const INTERESTING = new Set([
   "Decorator",
   "MemberExpression",
   "String",
+  "FormatString",
   "IfStatement",
   "ReturnStatement",
 ]);

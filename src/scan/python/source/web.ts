@@ -49,11 +49,13 @@ function methodsOf(v: Val | undefined): (string | undefined)[] {
 interface Prefixes {
   own: Map<string, string>;
   mounted: Map<string, string>;
+  /** Routers registered in this file, with or without a prefix. */
+  registered: Set<string>;
   style: Map<string, "fastapi" | "flask">;
 }
 
 function collectPrefixes(ctx: Ctx): Prefixes {
-  const p: Prefixes = { own: new Map(), mounted: new Map(), style: new Map() };
+  const p: Prefixes = { own: new Map(), mounted: new Map(), registered: new Set(), style: new Map() };
   for (const b of ctx.walked.bindings) {
     if (b.value?.name !== "CallExpression") continue;
     const rule = ROUTER_CONSTRUCTORS[constructorOf(ctx.r.key(b.value, b.scope)) ?? ""];
@@ -70,6 +72,7 @@ function collectPrefixes(ctx: Ctx): Prefixes {
     const v = literalString(argVal(ctx, site, -1, site.method === "include_router" ? "prefix" : "url_prefix"));
     if (target.name === "VariableName") {
       const name = ctx.r.src(target);
+      p.registered.add(name);
       if (v !== undefined && !p.mounted.has(name)) p.mounted.set(name, v);
     }
     // A router from another module: the scan joins the prefix to that module's routes.
@@ -108,7 +111,7 @@ function pushRoutes(ctx: Ctx, path: string, methods: (string | undefined)[], lin
 
 /** The router variable whose mount (and prefix) lives in another file. */
 function unmounted(p: Prefixes, receiver: string | undefined): string | undefined {
-  return receiver !== undefined && p.style.has(receiver) && !p.mounted.has(receiver) ? receiver : undefined;
+  return receiver !== undefined && p.style.has(receiver) && !p.registered.has(receiver) ? receiver : undefined;
 }
 
 function decoratorRoute(ctx: Ctx, node: SyntaxNode, scope: number, p: Prefixes): void {
