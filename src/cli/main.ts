@@ -4,10 +4,7 @@
  */
 import { createRequire } from "node:module";
 import { isUserError } from "../core/errors.js";
-import type { Command } from "./command.js";
-import { scanCommand } from "./commands/scan.js";
-
-const COMMANDS: Command[] = [scanCommand];
+import { COMMANDS } from "./commands/index.js";
 
 function usage(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -32,11 +29,12 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${pkg.version}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === verb);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === verb);
+  if (!entry) {
     process.stderr.write(`shipfit: unknown command "${verb}" (see shipfit --help)\n`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     process.stdout.write(`${command.help}\n`);
     return 0;

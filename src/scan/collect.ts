@@ -1,21 +1,15 @@
 /**
  * First half of a scan: walk the tree, decide what each file is, read and parse the ones that
- * matter (in parallel, bounded), and keep the per-file facts. No cross-file reasoning here: that is
- * `assemble`'s job.
+ * matter, and keep the per-file facts. No cross-file reasoning here: that is the job of projects,
+ * services and repo-facts. Parsers load on demand (a repository without TOML never loads the
+ * TOML parser), then run synchronously.
  */
 import path from "node:path";
-import type { Diagnostic, ModelFile, SecretFinding } from "../core/app-model.js";
+import type { DatastoreKind, Diagnostic, Evidence, ModelFile, SecretFinding } from "../core/app-model.js";
 import { at, diagnostic } from "../core/evidence.js";
 import type { DeployFacts, ManifestFacts, NodeSourceFacts, PythonFacts } from "./facts.js";
-import { deployParserFor } from "./deploy/index.js";
-import { dockerfileInstructions } from "./deploy/dockerfile.js";
-import { parsePackageJson } from "./node/package-json.js";
-import { analyzeNodeSource } from "./node/source.js";
-import { parsePipfile } from "./python/pipfile.js";
-import { parsePyproject } from "./python/pyproject.js";
-import { parseRequirements } from "./python/requirements.js";
-import { parseSetupCfg, parseSetupPy } from "./python/setup.js";
-import { analyzePython } from "./python/source.js";
+import { declaredDatastoreKind } from "./deploy/datastores.js";
+import { deployRuleFor, type DeployParser } from "./deploy/rules.js";
 import { modelFormat, readText, sniffModelFile } from "./read.js";
 import { envFileAssignments, findSecrets, isEnvFileWithValues, isSecretName } from "./secrets.js";
 import { walk, type WalkedFile } from "./walk.js";
@@ -36,10 +30,12 @@ export interface CollectedRepo {
   dockerInstalls: Map<string, string[]>;
   /** Dockerfile paths → Python scripts they run at build time (`RUN python warmup.py`). */
   dockerBuildScripts: Map<string, string[]>;
-  /** package.json texts, for evidence lines of scripts and engines. */
-  jsonTexts: Map<string, string>;
-  /** next.config.* text by folder, for the output mode. */
-  nextConfigs: Map<string, string>;
+  /** package.json → line of each key, for evidence lines of scripts and engines. */
+  jsonKeyLines: Map<string, Record<string, number>>;
+  /** next.config output mode by folder. */
+  nextOutput: Map<string, "export" | "standalone" | "none">;
+  /** Datastores deploy files declare (compose images, render databases, app.json add-ons). */
+  declaredDatastores: { kind: DatastoreKind; evidence: Evidence[] }[];
   modelFiles: ModelFile[];
   ignoredModelFiles: string[];
   secrets: SecretFinding[];
@@ -70,7 +66,7 @@ function rolesOf(rel: string): Role[] {
   if (isRequirementsFile(rel) || ["pyproject.toml", "pipfile", "setup.py", "setup.cfg", "package.json"].includes(lower)) {
     roles.push("manifest");
   }
-  if (deployParserFor(base)) roles.push("deploy");
+  if (deployRuleFor(base)) roles.push("deploy");
   if (lower.startsWith(".env")) roles.push("env");
   if (/^next\.config\.(js|mjs|cjs|ts)$/.test(lower)) roles.push("next-config");
   if (NODE_SOURCE.test(lower) && !lower.endsWith(".d.ts") && !lower.includes(".min.")) roles.push("node-source");
@@ -78,58 +74,116 @@ function rolesOf(rel: string): Role[] {
   return roles;
 }
 
-function parseManifest(rel: string, text: string): ManifestFacts {
+type ManifestParser = (text: string, file: string) => ManifestFacts;
+
+/** The parsers one scan needs, loaded before parsing starts. */
+interface Parsers {
+  python?: (text: string, file: string) => PythonFacts;
+  nodeSource?: (text: string, file: string) => NodeSourceFacts;
+  manifests: Map<string, ManifestParser>;
+  deploy: Map<string, DeployParser>;
+  dockerInstructions?: typeof import("./deploy/dockerfile.js").dockerfileInstructions;
+  nextOutputMode?: typeof import("./node/package-json.js").nextOutputMode;
+}
+
+/** Manifest parser module and export, by lower-cased file name ("requirements" for all requirement files). */
+const MANIFEST_PARSERS: Record<string, () => Promise<ManifestParser>> = {
+  "pyproject.toml": async () => (await import("./python/pyproject.js")).parsePyproject,
+  pipfile: async () => (await import("./python/pipfile.js")).parsePipfile,
+  "setup.py": async () => (await import("./python/setup.js")).parseSetupPy,
+  "setup.cfg": async () => (await import("./python/setup.js")).parseSetupCfg,
+  "package.json": async () => (await import("./node/package-json.js")).parsePackageJson,
+  requirements: async () => (await import("./python/requirements.js")).parseRequirements,
+};
+
+function manifestKey(rel: string): string {
   const lower = path.posix.basename(rel).toLowerCase();
-  if (lower === "pyproject.toml") return parsePyproject(text, rel);
-  if (lower === "pipfile") return parsePipfile(text, rel);
-  if (lower === "setup.py") return parseSetupPy(text, rel);
-  if (lower === "setup.cfg") return parseSetupCfg(text, rel);
-  if (lower === "package.json") return parsePackageJson(text, rel);
-  return parseRequirements(text, rel);
+  return lower in MANIFEST_PARSERS ? lower : "requirements";
 }
 
-/** Requirement files a Dockerfile installs with `pip install -r X` (paths relative to the repo). */
-function requirementInstalls(text: string, dockerfile: string): string[] {
-  const dir = path.posix.dirname(dockerfile);
-  const found: string[] = [];
-  for (const ins of dockerfileInstructions(text)) {
-    if (ins.keyword !== "RUN") continue;
-    for (const m of ins.args.matchAll(/(?:-r|--requirement)[\s=]+([^\s;&|]+)/g)) {
-      const file = m[1];
-      if (file) found.push(path.posix.normalize(dir === "." ? file : `${dir}/${file}`));
+async function loadParsers(toRead: { file: WalkedFile; roles: Role[]; text: string }[]): Promise<Parsers> {
+  const parsers: Parsers = { manifests: new Map(), deploy: new Map() };
+  const roles = new Set(toRead.flatMap((r) => r.roles));
+  const loads: Promise<void>[] = [];
+  if (roles.has("python")) loads.push(import("./python/source.js").then((m) => void (parsers.python = m.analyzePython)));
+  if (roles.has("node-source")) loads.push(import("./node/source.js").then((m) => void (parsers.nodeSource = m.analyzeNodeSource)));
+  if (roles.has("next-config")) loads.push(import("./node/package-json.js").then((m) => void (parsers.nextOutputMode = m.nextOutputMode)));
+  for (const { file, roles: r, text } of toRead) {
+    if (r.includes("manifest")) {
+      const key = manifestKey(file.path);
+      if (!parsers.manifests.has(key)) {
+        parsers.manifests.set(key, () => ({}) as ManifestFacts); // placeholder until loaded
+        loads.push((MANIFEST_PARSERS[key] as () => Promise<ManifestParser>)().then((p) => void parsers.manifests.set(key, p)));
+      }
+    }
+    if (r.includes("deploy")) {
+      const rule = deployRuleFor(path.posix.basename(file.path));
+      if (rule && !parsers.deploy.has(rule.kind) && isDeployText(rule.kind, text)) {
+        parsers.deploy.set(rule.kind, () => null);
+        loads.push(rule.load().then((p) => void parsers.deploy.set(rule.kind, p)));
+        if (rule.kind === "dockerfile") loads.push(import("./deploy/dockerfile.js").then((m) => void (parsers.dockerInstructions = m.dockerfileInstructions)));
+      }
     }
   }
-  return found;
+  await Promise.all(loads);
+  return parsers;
 }
 
-/** Python scripts a Dockerfile runs while building (`RUN python warmup.py`): what they download is baked in. */
-function buildScripts(text: string, dockerfile: string): string[] {
+/** A README.md is a Space's config only with YAML front matter: without it, skip the YAML parser. */
+function isDeployText(kind: string, text: string): boolean {
+  return kind !== "hf-space" || text.startsWith("---");
+}
+
+/**
+ * What a Dockerfile's RUN lines tell: requirement files it installs (`pip install -r X`) and Python
+ * scripts it runs while building (`RUN python warmup.py`: what they download is baked in).
+ */
+function dockerRuns(parsers: Parsers, text: string, dockerfile: string): { installs: string[]; scripts: string[] } {
   const dir = path.posix.dirname(dockerfile);
-  const found: string[] = [];
-  for (const ins of dockerfileInstructions(text)) {
+  const rel = (f: string) => path.posix.normalize(dir === "." ? f : `${dir}/${f}`);
+  const out = { installs: [] as string[], scripts: [] as string[] };
+  for (const ins of parsers.dockerInstructions?.(text) ?? []) {
     if (ins.keyword !== "RUN") continue;
-    for (const m of ins.args.matchAll(/\bpython[\d.]*\s+(?:-u\s+)?([\w./-]+\.py)\b/g)) {
-      const file = m[1];
-      if (file) found.push(path.posix.normalize(dir === "." ? file : `${dir}/${file}`));
-    }
+    for (const m of ins.args.matchAll(/(?:-r|--requirement)[\s=]+([^\s;&|]+)/g)) if (m[1]) out.installs.push(rel(m[1]));
+    for (const m of ins.args.matchAll(/\bpython[\d.]*\s+(?:-u\s+)?([\w./-]+\.py)\b/g)) if (m[1]) out.scripts.push(rel(m[1]));
   }
-  return found;
+  return out;
 }
 
-/** Bounded-concurrency map that keeps going when one task fails. */
-async function eachLimit<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const run = async () => {
-    while (next < items.length) {
-      const item = items[next++] as T;
-      await fn(item);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, run));
+/** Everything one file contributes to the scan; plain data, so it can be cached between scans. */
+export interface FileFacts {
+  python?: PythonFacts;
+  node?: NodeSourceFacts;
+  manifest?: ManifestFacts;
+  /** package.json: line of each `"name":` key, for evidence of scripts and engines. */
+  jsonKeyLines?: Record<string, number>;
+  deploy?: DeployFacts;
+  /** Datastores the deploy file declares (compose images, render databases, app.json add-ons). */
+  declaredDatastores?: { kind: DatastoreKind; evidence: Evidence[] }[];
+  docker?: { installs: string[]; scripts: string[] };
+  /** next.config output mode: export (static), standalone, or none. */
+  nextOutput?: "export" | "standalone" | "none";
+  /** A committed .env file's secret-looking variables that have values (names only). */
+  envFile?: { names: string[]; line: number };
+  secrets: SecretFinding[];
 }
 
-export async function collect(root: string, onProgress?: Progress): Promise<CollectedRepo> {
-  const walked = await walk(root, { keepIgnored: (rel) => modelFormat(rel) !== undefined });
+export interface CollectOptions {
+  onProgress?: Progress;
+  /** Reuse per-file facts of unchanged files from an earlier scan. */
+  cache?: FactsCache;
+}
+
+/** Where per-file facts of unchanged files come from and go to (see cache.ts). */
+export interface FactsCache {
+  get(file: WalkedFile): FileFacts | undefined;
+  set(file: WalkedFile, facts: FileFacts): void;
+  save(): void;
+}
+
+export async function collect(root: string, options: CollectOptions = {}): Promise<CollectedRepo> {
+  const { onProgress, cache } = options;
+  const walked = walk(root, { keepIgnored: (rel) => modelFormat(rel) !== undefined });
   onProgress?.("walk", walked.files.length, walked.files.length);
   const repo: CollectedRepo = {
     files: walked.files,
@@ -138,10 +192,11 @@ export async function collect(root: string, onProgress?: Progress): Promise<Coll
     node: new Map(),
     manifests: new Map(),
     deploy: new Map(),
+    declaredDatastores: [],
     dockerInstalls: new Map(),
     dockerBuildScripts: new Map(),
-    nextConfigs: new Map(),
-    jsonTexts: new Map(),
+    nextOutput: new Map(),
+    jsonKeyLines: new Map(),
     modelFiles: [],
     ignoredModelFiles: walked.ignoredFiles,
     secrets: [],
@@ -151,91 +206,139 @@ export async function collect(root: string, onProgress?: Progress): Promise<Coll
   };
 
   const toRead: { file: WalkedFile; roles: Role[] }[] = [];
-  const models: { file: WalkedFile; format: NonNullable<ReturnType<typeof modelFormat>> }[] = [];
   for (const file of walked.files) {
     const format = modelFormat(file.path);
-    if (format) {
-      models.push({ file, format });
-      continue;
+    if (format) repo.modelFiles.push(sniffModelFile(root, file, format));
+    else {
+      const roles = rolesOf(file.path);
+      if (roles.length > 0) toRead.push({ file, roles });
     }
-    const roles = rolesOf(file.path);
-    if (roles.length > 0) toRead.push({ file, roles });
   }
 
-  let done = 0;
-  await eachLimit(models, 16, async ({ file, format }) => {
-    repo.modelFiles.push(await sniffModelFile(root, file, format));
-  });
-  await eachLimit(toRead, 32, async ({ file, roles }) => {
-    const read = await readText(root, file);
-    done++;
-    if (done % 200 === 0) onProgress?.("parse", done, toRead.length);
-    if ("diagnostic" in read) {
-      repo.diagnostics.push(read.diagnostic);
-      return;
+  const fresh: { file: WalkedFile; roles: Role[]; text: string }[] = [];
+  const facts = new Map<string, FileFacts>();
+  for (const { file, roles } of toRead) {
+    const cached = cache?.get(file);
+    if (cached) {
+      facts.set(file.path, cached);
+      continue;
     }
-    repo.filesRead++;
-    parseFile(repo, file.path, roles, read.text);
-  });
-  onProgress?.("parse", toRead.length, toRead.length);
+    const read = readText(root, file);
+    if ("diagnostic" in read) repo.diagnostics.push(read.diagnostic);
+    else fresh.push({ file, roles, text: read.text });
+  }
+  const parsers = await loadParsers(fresh);
+  let done = 0;
+  for (const { file, roles, text } of fresh) {
+    if (++done % 200 === 0) onProgress?.("parse", done, fresh.length);
+    const f = analyzeFile(parsers, file.path, roles, text);
+    facts.set(file.path, f);
+    cache?.set(file, f);
+  }
+  onProgress?.("parse", fresh.length, fresh.length);
+  for (const { file } of toRead) {
+    const f = facts.get(file.path);
+    if (f) apply(repo, file.path, f);
+  }
+  repo.filesRead = facts.size;
+  cache?.save();
   repo.modelFiles.sort((a, b) => (a.path < b.path ? -1 : 1));
   repo.secrets.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
   return repo;
 }
 
-function parseFile(repo: CollectedRepo, rel: string, roles: Role[], text: string): void {
+/** Line of each `"key":` in a JSON text (first occurrence), for evidence. */
+function keyLines(text: string): Record<string, number> {
+  const lines: Record<string, number> = {};
+  let line = 1;
+  const re = /"((?:[^"\\\n]|\\.){1,200})"\s*:|\n/g;
+  for (const m of text.matchAll(re)) {
+    if (m[0] === "\n") line++;
+    else if (m[1] !== undefined && !(m[1] in lines)) lines[m[1]] = line;
+  }
+  return lines;
+}
+
+/** Every fact one file gives, from its text alone. */
+function analyzeFile(parsers: Parsers, rel: string, roles: Role[], text: string): FileFacts {
   const base = path.posix.basename(rel);
+  const out: FileFacts = { secrets: findSecrets(text, rel) };
   for (const role of roles) {
     switch (role) {
       case "python":
-        repo.python.set(rel, analyzePython(text, rel));
+        if (parsers.python) out.python = parsers.python(text, rel);
         break;
       case "node-source":
-        repo.node.set(rel, analyzeNodeSource(text, rel));
+        if (parsers.nodeSource) out.node = parsers.nodeSource(text, rel);
         break;
       case "manifest": {
-        const facts = parseManifest(rel, text);
-        repo.manifests.set(rel, facts);
-        if (facts.kind === "package.json") repo.jsonTexts.set(rel, text);
-        repo.diagnostics.push(...facts.diagnostics);
+        const parse = parsers.manifests.get(manifestKey(rel));
+        if (!parse) break;
+        out.manifest = parse(text, rel);
+        if (out.manifest.kind === "package.json") out.jsonKeyLines = keyLines(text);
         break;
       }
       case "deploy": {
-        const facts = deployParserFor(base)?.(text, rel);
-        if (facts) {
-          repo.deploy.set(rel, facts);
-          repo.diagnostics.push(...facts.diagnostics);
-          if (facts.deployFile.kind === "dockerfile") {
-            repo.dockerInstalls.set(rel, requirementInstalls(text, rel));
-            repo.dockerBuildScripts.set(rel, buildScripts(text, rel));
-          }
-        }
+        const rule = deployRuleFor(base);
+        if (!rule || !isDeployText(rule.kind, text)) break;
+        const facts = parsers.deploy.get(rule.kind)?.(text, rel);
+        if (!facts) break;
+        out.deploy = facts;
+        const declared = facts.diagnostics.flatMap((d) => {
+          const kind = declaredDatastoreKind(d);
+          return kind ? [{ kind, evidence: d.evidence }] : [];
+        });
+        if (declared.length > 0) out.declaredDatastores = declared;
+        if (facts.deployFile.kind === "dockerfile") out.docker = dockerRuns(parsers, text, rel);
         break;
       }
       case "next-config":
-        repo.nextConfigs.set(path.posix.dirname(rel), text);
+        if (parsers.nextOutputMode) out.nextOutput = parsers.nextOutputMode(text) ?? "none";
         break;
       case "env":
         if (isEnvFileWithValues(base)) {
           // A committed .env matters when it holds credentials; DEBUG=true is not a leak.
-          const secrets = envFileAssignments(text, rel).filter((a) => a.hasValue && isSecretName(a.name));
-          if (secrets.length > 0) {
-            repo.secrets.push({ file: rel, line: secrets[0]?.line ?? 1, kind: "env-file" });
-            const names = secrets.map((a) => a.name);
-            repo.diagnostics.push(
-              diagnostic(
-                "warning",
-                "env-file-committed",
-                `${base} is committed with values for ${names.slice(0, 6).join(", ")}${names.length > 6 ? ", …" : ""}; set them as the platform's variables and remove the file from git`,
-                [at(rel, secrets[0]?.line)],
-              ),
-            );
-          }
+          const withValues = envFileAssignments(text, rel).filter((a) => a.hasValue && isSecretName(a.name));
+          if (withValues.length > 0) out.envFile = { names: withValues.map((a) => a.name), line: withValues[0]?.line ?? 1 };
         }
         break;
       case "config":
         break;
     }
   }
-  repo.secrets.push(...findSecrets(text, rel));
+  return out;
+}
+
+/** Adds one file's facts to the repository. */
+function apply(repo: CollectedRepo, rel: string, f: FileFacts): void {
+  if (f.python) repo.python.set(rel, f.python);
+  if (f.node) repo.node.set(rel, f.node);
+  if (f.manifest) {
+    repo.manifests.set(rel, f.manifest);
+    repo.diagnostics.push(...f.manifest.diagnostics);
+  }
+  if (f.jsonKeyLines) repo.jsonKeyLines.set(rel, f.jsonKeyLines);
+  if (f.deploy) {
+    repo.deploy.set(rel, f.deploy);
+    repo.diagnostics.push(...f.deploy.diagnostics);
+  }
+  if (f.declaredDatastores) repo.declaredDatastores.push(...f.declaredDatastores);
+  if (f.docker) {
+    repo.dockerInstalls.set(rel, f.docker.installs);
+    repo.dockerBuildScripts.set(rel, f.docker.scripts);
+  }
+  if (f.nextOutput) repo.nextOutput.set(path.posix.dirname(rel), f.nextOutput);
+  if (f.envFile) {
+    const { names, line } = f.envFile;
+    repo.secrets.push({ file: rel, line, kind: "env-file" });
+    repo.diagnostics.push(
+      diagnostic(
+        "warning",
+        "env-file-committed",
+        `${path.posix.basename(rel)} is committed with values for ${names.slice(0, 6).join(", ")}${names.length > 6 ? ", …" : ""}; set them as the platform's variables and remove the file from git`,
+        [at(rel, line)],
+      ),
+    );
+  }
+  repo.secrets.push(...f.secrets);
 }

@@ -10,7 +10,7 @@ import { at } from "../core/evidence.js";
 import type { CollectedRepo } from "./collect.js";
 import type { CommandFacts } from "./facts.js";
 import { parseCommand } from "./command.js";
-import { datastoreOfImage } from "./deploy/common.js";
+import { datastoreOfImage } from "./deploy/datastores.js";
 import { dirOf, isWithin } from "./projects.js";
 
 export interface Declared {

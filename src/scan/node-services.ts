@@ -1,7 +1,7 @@
 /** Node services of one project: a front end (Next.js, Vite) or a web server (Express, a listen call). */
 import path from "node:path";
 import type { Diagnostic, Fact, FrameworkId, Service, ServiceKind, StartCommand } from "../core/app-model.js";
-import { at, diagnostic, factOf, lineAt } from "../core/evidence.js";
+import { at, diagnostic, factOf } from "../core/evidence.js";
 import type { CollectedRepo } from "./collect.js";
 import { parseCommand } from "./command.js";
 import type { Declared } from "./declared.js";
@@ -16,9 +16,7 @@ const START_SCRIPTS = ["start", "serve", "preview", "dev"];
 
 /** Line of `"key":` in a JSON manifest, for evidence. */
 function lineOfKey(repo: CollectedRepo, file: string, key: string): number | undefined {
-  const text = repo.jsonTexts.get(file);
-  const i = text?.indexOf(`"${key}"`) ?? -1;
-  return text && i >= 0 ? lineAt(text, i) : undefined;
+  return repo.jsonKeyLines.get(file)?.[key];
 }
 
 export function nodeServices(repo: CollectedRepo, project: Project, own: Declared[], diags: Diagnostic[]): { service: Service; files: string[] }[] {

@@ -2,7 +2,7 @@
  * Reading repository files safely: text files up to a size cap, decoded as strict UTF-8, binary and
  * oversize files reported instead of read; model files only stat'ed and sniffed (first bytes).
  */
-import { open, readFile } from "node:fs/promises";
+import { closeSync, openSync, readFileSync, readSync } from "node:fs";
 import path from "node:path";
 import type { Diagnostic, ModelFile, ModelFormat } from "../core/app-model.js";
 import { at, diagnostic } from "../core/evidence.js";
@@ -15,8 +15,8 @@ export type TextRead = { text: string } | { diagnostic: Diagnostic };
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 
-/** Read a text file for parsing, or say why it was not read. */
-export async function readText(root: string, file: WalkedFile): Promise<TextRead> {
+/** Read a text file for parsing, or say why it was not read. Synchronous: see walk.ts for why. */
+export function readText(root: string, file: WalkedFile): TextRead {
   if (file.size > MAX_TEXT_BYTES) {
     return {
       diagnostic: diagnostic("info", "file-too-large", `${formatBytes(file.size)} is over the 1 MB read limit; not parsed`, [at(file.path)]),
@@ -24,7 +24,7 @@ export async function readText(root: string, file: WalkedFile): Promise<TextRead
   }
   let bytes: Buffer;
   try {
-    bytes = await readFile(path.join(root, file.path));
+    bytes = readFileSync(path.join(root, file.path));
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code ?? "error";
     return { diagnostic: diagnostic("warning", "unreadable-file", `cannot read (${code}); skipped`, [at(file.path)]) };
@@ -86,15 +86,15 @@ const LFS_HEADER = "version https://git-lfs.github.com/spec/v1";
  * Stat'ed model file, sniffed for a Git LFS pointer (a tiny text file standing in for the weights).
  * Reads at most 512 bytes, so a multi-GB (or sparse) file costs one small read.
  */
-export async function sniffModelFile(root: string, file: WalkedFile, format: ModelFormat): Promise<ModelFile> {
+export function sniffModelFile(root: string, file: WalkedFile, format: ModelFormat): ModelFile {
   const model: ModelFile = { path: file.path, format, bytes: file.size, lfsPointer: false };
   if (file.size > 0 && file.allocated < file.size / 2 && file.size > 1024 * 1024) model.sparse = true;
   if (file.size > 1024) return model;
-  let handle;
+  let fd: number | undefined;
   try {
-    handle = await open(path.join(root, file.path), "r");
+    fd = openSync(path.join(root, file.path), "r");
     const buffer = Buffer.alloc(512);
-    const { bytesRead } = await handle.read(buffer, 0, 512, 0);
+    const bytesRead = readSync(fd, buffer, 0, 512, 0);
     const head = buffer.subarray(0, bytesRead).toString("latin1");
     if (head.startsWith(LFS_HEADER)) {
       model.lfsPointer = true;
@@ -104,7 +104,7 @@ export async function sniffModelFile(root: string, file: WalkedFile, format: Mod
   } catch {
     // Unreadable: keep the stat'ed size.
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
   return model;
 }

@@ -16,7 +16,6 @@ import type {
 } from "../core/app-model.js";
 import { at } from "../core/evidence.js";
 import type { CollectedRepo } from "./collect.js";
-import { declaredDatastoreKind } from "./deploy/common.js";
 import { isWithin, dirOf } from "./projects.js";
 import { isSecretName } from "./secrets.js";
 
@@ -80,29 +79,48 @@ export function envVars(repo: CollectedRepo, used: Set<string>, filesOf: Map<str
   return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
 }
 
-function mergeInto<T extends { evidence: Evidence[]; confidence: "high" | "medium" | "low" }>(list: T[], key: (t: T) => string, item: T): T {
-  const existing = list.find((x) => key(x) === key(item));
-  if (!existing) {
-    list.push(item);
-    return item;
+/** Facts merged by key: the strongest confidence wins, evidence accumulates (bounded). */
+class Merged<T extends { evidence: Evidence[]; confidence: "high" | "medium" | "low" }> {
+  private readonly byKey = new Map<string, T>();
+  constructor(private readonly key: (t: T) => string) {}
+
+  add(item: T): T {
+    const k = this.key(item);
+    const existing = this.byKey.get(k);
+    if (!existing) {
+      this.byKey.set(k, item);
+      return item;
+    }
+    const order = { high: 0, medium: 1, low: 2 };
+    if (order[item.confidence] < order[existing.confidence]) existing.confidence = item.confidence;
+    for (const e of item.evidence) {
+      if (existing.evidence.length < 6 && !existing.evidence.some((x) => x.file === e.file && x.line === e.line)) existing.evidence.push(e);
+    }
+    return existing;
   }
-  const order = { high: 0, medium: 1, low: 2 };
-  if (order[item.confidence] < order[existing.confidence]) existing.confidence = item.confidence;
-  for (const e of item.evidence) {
-    if (existing.evidence.length < 6 && !existing.evidence.some((x) => x.file === e.file && x.line === e.line)) existing.evidence.push(e);
+
+  find(pred: (t: T) => boolean): T | undefined {
+    for (const t of this.byKey.values()) if (pred(t)) return t;
+    return undefined;
   }
-  return existing;
+
+  has(pred: (t: T) => boolean): boolean {
+    return this.find(pred) !== undefined;
+  }
+
+  sorted(): T[] {
+    return [...this.byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, t]) => t);
+  }
 }
 
 export function datastores(repo: CollectedRepo, used: Set<string>, vars: EnvVar[]): Datastore[] {
-  const list: Datastore[] = [];
-  const key = (d: Datastore) => `${d.kind}:${d.path ?? ""}`;
+  const list = new Merged<Datastore>((d) => `${d.kind}:${d.path ?? ""}`);
   for (const [file, facts] of repo.python) {
     if (!used.has(file)) continue;
     for (const d of facts.datastores) {
       const item: Datastore = { kind: d.kind, confidence: "high", evidence: [at(file, d.line)] };
       if (d.path) item.path = d.path;
-      const merged = mergeInto(list, key, item);
+      const merged = list.add(item);
       if (!merged.envVar && d.envVar) merged.envVar = d.envVar;
     }
   }
@@ -110,15 +128,12 @@ export function datastores(repo: CollectedRepo, used: Set<string>, vars: EnvVar[
     for (const dep of m.dependencies) {
       if (dep.group !== undefined && dep.group !== "main") continue;
       const hit = DATASTORE_PACKAGES.find((p) => p.packages.includes(dep.name));
-      if (hit) mergeInto(list, key, { kind: hit.kind, confidence: "medium", evidence: [dep.evidence] });
-      if (dep.name === "celery" && dep.extras?.includes("redis")) mergeInto(list, key, { kind: "redis", confidence: "medium", evidence: [dep.evidence] });
+      if (hit) list.add({ kind: hit.kind, confidence: "medium", evidence: [dep.evidence] });
+      if (dep.name === "celery" && dep.extras?.includes("redis")) list.add({ kind: "redis", confidence: "medium", evidence: [dep.evidence] });
     }
   }
   // Datastores deploy files declare: compose images, render databases, app.json add-ons.
-  for (const d of repo.diagnostics) {
-    const kind = declaredDatastoreKind(d);
-    if (kind) mergeInto(list, key, { kind, confidence: "high", evidence: d.evidence });
-  }
+  for (const d of repo.declaredDatastores) list.add({ kind: d.kind, confidence: "high", evidence: d.evidence });
   // A variable name alone only strengthens a datastore something else suggested, except S3 buckets and Redis URLs.
   for (const v of vars) {
     const hit = DATASTORE_VARS.find((p) => p.pattern.test(v.name));
@@ -128,30 +143,29 @@ export function datastores(repo: CollectedRepo, used: Set<string>, vars: EnvVar[
       existing.envVar ??= v.name;
       if (existing.evidence.length < 6 && v.evidence[0]) existing.evidence.push(v.evidence[0]);
     } else if (hit.kind === "s3" || hit.kind === "redis") {
-      mergeInto(list, key, { kind: hit.kind, envVar: v.name, confidence: "low", evidence: v.evidence.slice(0, 1) });
+      list.add({ kind: hit.kind, envVar: v.name, confidence: "low", evidence: v.evidence.slice(0, 1) });
     }
   }
-  return list.sort((a, b) => key(a).localeCompare(key(b)));
+  return list.sorted();
 }
 
 export function externalApis(repo: CollectedRepo, used: Set<string>, vars: EnvVar[]): ExternalApi[] {
-  const list: ExternalApi[] = [];
-  const key = (a: ExternalApi) => a.kind;
+  const list = new Merged<ExternalApi>((a) => a.kind);
   for (const [file, facts] of repo.python) {
     if (!used.has(file)) continue;
-    for (const a of facts.externalApis) mergeInto(list, key, { kind: a.kind, confidence: "high", evidence: [at(file, a.line)] });
+    for (const a of facts.externalApis) list.add({ kind: a.kind, confidence: "high", evidence: [at(file, a.line)] });
   }
   for (const m of repo.manifests.values()) {
     for (const dep of m.dependencies) {
       const hit = API_PACKAGES.find((p) => p.packages.includes(dep.name));
-      if (hit && (dep.group === "main" || dep.group === undefined)) mergeInto(list, key, { kind: hit.kind, confidence: "medium", evidence: [dep.evidence] });
+      if (hit && (dep.group === "main" || dep.group === undefined)) list.add({ kind: hit.kind, confidence: "medium", evidence: [dep.evidence] });
     }
   }
   for (const v of vars) {
     const hit = API_VARS.find((p) => p.pattern.test(v.name));
-    if (hit) mergeInto(list, key, { kind: hit.kind, confidence: list.some((a) => a.kind === hit.kind) ? "high" : "low", evidence: v.evidence.slice(0, 1) });
+    if (hit) list.add({ kind: hit.kind, confidence: list.has((a) => a.kind === hit.kind) ? "high" : "low", evidence: v.evidence.slice(0, 1) });
   }
-  return list.sort((a, b) => a.kind.localeCompare(b.kind));
+  return list.sorted();
 }
 
 /** A path of wildcards alone (like star-slash-star_star) says nothing a reader can act on: keep paths with a literal name or a variable. */
@@ -160,11 +174,11 @@ function meaningfulPath(p: string): boolean {
 }
 
 export function diskWrites(repo: CollectedRepo, used: Set<string>, built: { services: Service[]; filesOf: Map<string, string[]> }, stores: Datastore[]): DiskWrite[] {
-  const list: DiskWrite[] = [];
-  const key = (d: DiskWrite) => `${d.kind}:${d.path}`;
+  const list = new Merged<DiskWrite>((d) => `${d.kind}:${d.path}`);
   // The web service owns a write its files make; a worker only when the web does not load that file.
+  const fileSets = new Map([...built.filesOf].map(([id, files]) => [id, new Set(files)]));
   const serviceOf = (file: string) => {
-    const owners = built.services.filter((s) => built.filesOf.get(s.id)?.includes(file));
+    const owners = built.services.filter((s) => fileSets.get(s.id)?.has(file));
     return (owners.find((s) => s.kind !== "worker") ?? owners[0])?.id;
   };
   for (const [file, facts] of repo.python) {
@@ -174,7 +188,7 @@ export function diskWrites(repo: CollectedRepo, used: Set<string>, built: { serv
       const item: DiskWrite = { path: w.path, kind: w.kind, confidence: "high", evidence: [at(file, w.line)] };
       const service = serviceOf(file);
       if (service) item.service = service;
-      mergeInto(list, key, item);
+      list.add(item);
     }
   }
   for (const s of stores) {
@@ -183,9 +197,9 @@ export function diskWrites(repo: CollectedRepo, used: Set<string>, built: { serv
     const item: DiskWrite = { path: s.path, kind: "sqlite", confidence: "high", evidence: s.evidence };
     const service = file ? serviceOf(file) : undefined;
     if (service) item.service = service;
-    mergeInto(list, key, item);
+    list.add(item);
   }
-  return list.sort((a, b) => key(a).localeCompare(key(b)));
+  return list.sorted();
 }
 
 /** Model files grouped by the service whose folder holds them (used by estimate, and the report). */

@@ -8,6 +8,7 @@ import type { AppModel, Diagnostic } from "../core/app-model.js";
 import { InputError } from "../core/errors.js";
 import { at } from "../core/evidence.js";
 import { serviceChecks, repoChecks } from "./checks.js";
+import { openCache } from "./cache.js";
 import { collect, type Progress } from "./collect.js";
 import { declaredProcesses } from "./declared.js";
 import { dirOf, findProjects } from "./projects.js";
@@ -17,6 +18,11 @@ import { buildServices } from "./services.js";
 export interface ScanOptions {
   /** Called as the scan moves through its phases (the CLI draws progress from it). */
   onProgress?: Progress;
+  /**
+   * Reuse facts of unchanged files from earlier scans: true for the default cache folder
+   * (~/.cache/shipfit, or $SHIPFIT_CACHE_DIR), or a folder path. Off by default in the library.
+   */
+  cache?: boolean | string;
 }
 
 /** Scan a repository folder. Throws InputError when `dir` is missing or not a folder. */
@@ -37,7 +43,8 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<AppM
     throw new InputError(`${dir}: cannot read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
   }
 
-  const repo = await collect(root, options.onProgress);
+  const cache = options.cache ? openCache(root, typeof options.cache === "string" ? options.cache : undefined) : undefined;
+  const repo = await collect(root, { ...(options.onProgress ? { onProgress: options.onProgress } : {}), ...(cache ? { cache } : {}) });
   const { projects, loosePython } = findProjects(repo);
   const declared = declaredProcesses(repo, loosePython);
   const built = buildServices(repo, projects, declared);

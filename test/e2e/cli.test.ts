@@ -1,16 +1,21 @@
 /** The shipfit command as a user runs it: a real process, its stdout, stderr and exit code. */
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import os from "node:os";
 import path from "node:path";
-import { describe, expect, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { appModelErrors } from "../helpers/schema.js";
 import { seed } from "../helpers/tmp.js";
 
 const root = path.resolve(new URL("../..", import.meta.url).pathname);
 const bin = path.join(root, "bin", "shipfit.js");
+// Keep the scan cache of these runs out of the user's home.
+const cacheDir = mkdtempSync(path.join(os.tmpdir(), "shipfit-cli-cache-"));
+afterAll(() => rmSync(cacheDir, { recursive: true, force: true }));
+const env = { ...process.env, NO_COLOR: "1", SHIPFIT_CACHE_DIR: cacheDir };
 
 function shipfit(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8", env });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -53,7 +58,7 @@ describe("shipfit scan", () => {
   });
 
   it("scans the current folder when DIR is omitted", () => {
-    const r = spawnSync(process.execPath, [bin, "scan", "--json"], { cwd: path.join(root, "examples/feat-005"), encoding: "utf8" });
+    const r = spawnSync(process.execPath, [bin, "scan", "--json"], { cwd: path.join(root, "examples/feat-005"), encoding: "utf8", env });
     expect(r.status).toBe(0);
     expect(JSON.parse(r.stdout).name).toBe("feat-005");
   });

@@ -9,7 +9,6 @@ import type { Command } from "../command.js";
 
 export const scanCommand: Command = {
   name: "scan",
-  summary: "find services, dependencies, models, env vars, datastores and deploy files, with evidence",
   help: `Usage: shipfit scan [DIR] [--json]
 
 Reads the repository in DIR (default: the current folder) without running anything and prints its
@@ -23,15 +22,17 @@ and .gitignored paths; never reads a file over 1 MB (model files are only stat'e
 
 Options:
   --json      print the AppModel as JSON (schema: schema/app-model.schema.json)
+  --no-cache  parse every file again instead of reusing facts of unchanged files
+              (the cache lives in ~/.cache/shipfit, or $SHIPFIT_CACHE_DIR)
   -h, --help  show this help
 
 Exit codes: 0 scanned; 2 DIR missing or unreadable, or bad arguments.`,
   async run(argv) {
-    const { values, positionals } = parse(argv, { json: { type: "boolean" } }, "scan");
+    const { values, positionals } = parse(argv, { json: { type: "boolean" }, "no-cache": { type: "boolean" } }, "scan");
     if (positionals.length > 1) throw new UsageError("expected at most one DIR (see shipfit scan --help)");
     const dir = positionals[0] ?? ".";
     const bar = progress("scanning");
-    const model = await scan(dir, { onProgress: (phase, done, total) => bar.update(`${phase} ${done}/${total}`) });
+    const model = await scan(dir, { cache: !values["no-cache"], onProgress: (phase, done, total) => bar.update(`${phase} ${done}/${total}`) });
     bar.done();
     process.stdout.write(values.json ? `${JSON.stringify(model, null, 2)}\n` : renderScan(model));
     return 0;

@@ -1,0 +1,19 @@
+/**
+ * The command table: names and summaries are data, each command's code loads only when it runs,
+ * so `shipfit --help` and a scan do not pay for every other command's dependencies.
+ */
+import type { Command } from "../command.js";
+
+export interface CommandEntry {
+  name: string;
+  summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: CommandEntry[] = [
+  {
+    name: "scan",
+    summary: "find services, dependencies, models, env vars, datastores and deploy files, with evidence",
+    load: async () => (await import("./scan.js")).scanCommand,
+  },
+];
