@@ -291,6 +291,7 @@ export const DeclaredProcess = z.object({
   port: z.number().int().optional(),
   root: z.string().optional().describe("Directory the process builds from (compose build context, render rootDir)"),
   healthPath: z.string().optional(),
+  healthLine: z.number().int().min(1).optional().describe("Line the health check is declared on"),
   evidence: Evidence,
 });
 export type DeclaredProcess = z.infer<typeof DeclaredProcess>;
@@ -300,8 +301,10 @@ export const DeployFile = z.object({
   kind: DeployFileKind,
   processes: z.array(DeclaredProcess),
   pythonVersion: z.string().optional(),
+  pythonVersionLine: z.number().int().min(1).optional(),
   baseImage: z.string().optional(),
   exposedPorts: z.array(z.number().int()).optional(),
+  exposeLine: z.number().int().min(1).optional().describe("Line of the first EXPOSE"),
   env: z.array(z.string()).optional().describe("Variable names the file sets (never values)"),
 });
 export type DeployFile = z.infer<typeof DeployFile>;

@@ -16,8 +16,11 @@ export function serviceChecks(services: Service[], declared: Declared[], repo: C
   const out: Diagnostic[] = [];
   for (const s of services) {
     if (s.kind === "worker") continue;
-    if (s.start && /(^|\s)--reload\b|\bflask run\b.*--debug|\bnext dev\b|\bnpm run dev\b/.test(s.start.command)) {
+    if (s.start && /(^|\s)--reload\b|\bflask run\b|\bnext dev\b|\bnpm run dev\b/.test(s.start.command)) {
       out.push(diagnostic("warning", "dev-server-start", `${s.id} starts a development server (${s.start.command}); production needs the plain server command`, s.start.evidence, s.id));
+    } else if (s.server?.kind === "flask-dev") {
+      // app.run() / socketio.run() is Werkzeug's development server, which Flask says not to deploy.
+      out.push(diagnostic("warning", "dev-server-start", `${s.id} is served by Flask's development server (app.run); run it under gunicorn instead`, s.start?.evidence ?? s.server.evidence, s.id));
     }
     // Flask-SocketIO needs an async worker to keep websockets open, and one process unless a message queue and sticky sessions are set up.
     if (s.frameworks.some((f) => f.value === "flask-socketio") && s.server?.kind === "gunicorn") {
@@ -55,7 +58,7 @@ export function serviceChecks(services: Service[], declared: Declared[], repo: C
       if (!project || dirOf(file) !== project.dir || facts.deployFile.kind !== "dockerfile" || !s.port) continue;
       const exposed = facts.deployFile.exposedPorts ?? [];
       if (exposed.length > 0 && !exposed.includes(s.port.value) && !s.readsPortEnv.value) {
-        out.push(diagnostic("info", "expose-mismatch", `Dockerfile EXPOSEs ${exposed.join(", ")} but ${s.id} listens on ${s.port.value}`, [at(file), ...s.port.evidence.slice(0, 1)], s.id));
+        out.push(diagnostic("info", "expose-mismatch", `Dockerfile EXPOSEs ${exposed.join(", ")} but ${s.id} listens on ${s.port.value}`, [at(file, facts.deployFile.exposeLine), ...s.port.evidence.slice(0, 1)], s.id));
       }
     }
   }

@@ -23,6 +23,8 @@ export interface Declared {
   dir: string;
   port?: number;
   healthPath?: string;
+  /** Where the health check is declared (its own line when the file says). */
+  healthEvidence?: Evidence;
   source: StartSource;
   fileKind: DeployFileKind;
   evidence: Evidence;
@@ -120,7 +122,10 @@ function toDeclared(p: DeclaredProcess, kind: DeployFileKind, source: StartSourc
   if (p.command) d.command = p.command;
   const port = p.port ?? facts.port;
   if (port !== undefined) d.port = port;
-  if (p.healthPath) d.healthPath = p.healthPath;
+  if (p.healthPath) {
+    d.healthPath = p.healthPath;
+    d.healthEvidence = p.healthLine ? at(p.evidence.file, p.healthLine, "health check") : p.evidence;
+  }
   return d;
 }
 

@@ -80,6 +80,12 @@ export interface PythonFacts {
   imports: { module: string; line: number }[];
   /** Every module an import may load, dotted, relative ones with their leading dots (import graph). */
   moduleRefs: { module: string; line: number }[];
+  /** Modules loaded by name: Django settings/URLconf/apps, Celery include/autodiscover, import_module. */
+  stringModuleRefs: { module: string; line: number }[];
+  /** Django's WSGI_APPLICATION (or ASGI_APPLICATION) as module:callable. */
+  djangoApplication?: { entry: string; kind: "wsgi" | "asgi"; line: number };
+  /** Defines Celery tasks (@app.task, @shared_task). */
+  definesTasks: boolean;
   /** Command lists written as literals next to a spawn (`["uvicorn", "main:app"]`), with a literal `cwd` beside them. */
   commandLiterals: { command: string; cwd?: string; line: number }[];
   appObjects: AppObject[];

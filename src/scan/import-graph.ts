@@ -35,8 +35,9 @@ function absolute(ref: string, from: { name: string; isPackage: boolean }): stri
 }
 
 /**
- * Files of `project` reachable from `roots` through imports (roots included). Importing a.b.c
- * also runs a/__init__.py and a/b/__init__.py, as Python does.
+ * Files of `project` reachable from `roots` through imports and modules named in strings (Django
+ * settings, Celery includes), roots included. Importing a.b.c also runs a/__init__.py and
+ * a/b/__init__.py, as Python does.
  */
 export function reachableFiles(repo: CollectedRepo, project: Project, roots: string[]): string[] {
   const byModule = new Map<string, string>();
@@ -51,7 +52,8 @@ export function reachableFiles(repo: CollectedRepo, project: Project, roots: str
     if (seen.has(file)) continue;
     seen.add(file);
     const from = moduleOf(file, project.dir);
-    for (const { module } of repo.python.get(file)?.moduleRefs ?? []) {
+    const facts = repo.python.get(file);
+    for (const { module } of [...(facts?.moduleRefs ?? []), ...(facts?.stringModuleRefs ?? [])]) {
       const abs = absolute(module, from);
       if (!abs) continue;
       const parts = abs.split(".");
@@ -64,9 +66,10 @@ export function reachableFiles(repo: CollectedRepo, project: Project, roots: str
   return [...seen].sort();
 }
 
-/** Files that import one of `modules` (Celery task modules import the Celery app). */
-export function importersOf(repo: CollectedRepo, project: Project, modules: Set<string>): string[] {
+/** Task modules of a Celery app: files that define tasks and import the app's module. */
+export function taskModulesOf(repo: CollectedRepo, project: Project, modules: Set<string>): string[] {
   return project.sources.filter((f) => {
+    if (!repo.python.get(f)?.definesTasks) return false;
     const from = moduleOf(f, project.dir);
     return (repo.python.get(f)?.moduleRefs ?? []).some((r) => {
       const abs = absolute(r.module, from);

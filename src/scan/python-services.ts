@@ -12,9 +12,9 @@ import { parseCommand } from "./command.js";
 import type { Declared } from "./declared.js";
 import type { CommandFacts, EnvRead, PythonFacts, RunCall } from "./facts.js";
 import { compatible, PYTHON_FRAMEWORKS } from "./frameworks.js";
-import { fileOfModule, importersOf, isRuntimeFile, reachableFiles } from "./import-graph.js";
+import { fileOfModule, isRuntimeFile, reachableFiles, taskModulesOf } from "./import-graph.js";
 import { dirOf, type Project } from "./projects.js";
-import { applyHealth, applyServer, inferredStart, resolveRefs, type RunCallRef } from "./serving.js";
+import { applyHealth, applyServer, inferredStart, resolveRefs, type ExtraEvidence, type RunCallRef } from "./serving.js";
 import { installedManifests, moduleName, pickDeclared, serviceDependencies, startOf } from "./services.js";
 
 const STDLIB = new Set(stdlibData.modules);
@@ -217,7 +217,7 @@ function pythonVersion(repo: CollectedRepo, project: Project): Fact<string> | un
     const v = facts.deployFile.pythonVersion;
     const d = dirOf(file);
     if (!v || (d !== project.dir && d !== ".")) continue;
-    candidates.push({ value: v, evidence: at(file, undefined, `python ${v}`), rank: (RANK[facts.deployFile.kind] ?? 3) + (d === project.dir ? 0 : 10) });
+    candidates.push({ value: v, evidence: at(file, facts.deployFile.pythonVersionLine, `python ${v}`), rank: (RANK[facts.deployFile.kind] ?? 3) + (d === project.dir ? 0 : 10) });
   }
   for (const m of project.manifests) {
     const req = repo.manifests.get(m)?.pythonRequires;
@@ -268,8 +268,14 @@ function webService(repo: CollectedRepo, project: Project, decls: Declared[], ca
     entryFile = fileOfModule(repo, project, cmd.entry.split(":")[0] ?? "");
   }
   const ranked = [...candidates].sort((a, b) => entryRank(a, project.dir) - entryRank(b, project.dir));
-  const top = ranked[0];
-  if (!entry && top) {
+  // Django names the application it serves in settings (WSGI_APPLICATION): that settles the entry.
+  const django = runtime.map((f) => ({ file: f, app: repo.python.get(f)?.djangoApplication })).find((x) => x.app);
+  const chosen = django?.app ? ranked.find((c) => c.framework === "django" && c.entry === django.app?.entry) : undefined;
+  const top = chosen ?? ranked[0];
+  if (!entry && chosen && django?.app) {
+    entry = factOf(chosen.entry, "high", [at(chosen.file, chosen.line), at(django.file, django.app.line, `${django.app.kind === "wsgi" ? "WSGI" : "ASGI"}_APPLICATION`)]);
+    entryFile = chosen.file;
+  } else if (!entry && top) {
     const rivals = ranked.filter((c) => c !== top && entryRank(c, project.dir) === entryRank(top, project.dir) && c.framework === top.framework);
     entry = factOf(top.entry, rivals.length > 0 ? "low" : "medium", [at(top.file, top.line)]);
     entryFile = top.file;
@@ -308,11 +314,11 @@ function webService(repo: CollectedRepo, project: Project, decls: Declared[], ca
   const service = baseService(id, "web", project, pf, frameworks, code);
   if (entry) service.entry = entry;
   if (start) service.start = start;
-  let extra: Evidence[] = [];
+  let extra: ExtraEvidence = {};
   if (runCall && (runCall.call.portRef || runCall.call.hostRef)) {
     const resolved = resolveRefs(runCall.call, code.envReads);
     runCall = { file: runCall.file, call: resolved.call };
-    extra = resolved.evidence;
+    extra = resolved.extra;
   }
   const effective: CommandFacts = best ? cmd : start?.source === "inferred" ? parseCommand(start.command) : {};
   applyServer(service, effective, start, runCall, mainFramework, extra);
@@ -335,7 +341,7 @@ function workerService(repo: CollectedRepo, project: Project, key: string, decls
   const appModule = cmd.entry?.replace(/:.*$/, "");
   const appFile = appModule ? fileOfModule(repo, project, appModule) ?? fileOfModule(repo, project, appModule.split(".").slice(0, -1).join(".")) : cmd.script ? path.posix.join(best?.dir ?? project.dir, cmd.script) : undefined;
   if (appFile && repo.python.has(appFile)) {
-    const taskModules = importersOf(repo, project, new Set([moduleName(appFile, project.dir)]));
+    const taskModules = taskModulesOf(repo, project, new Set([moduleName(appFile, project.dir)]));
     files = reachableFiles(repo, project, [appFile, ...taskModules.filter((f) => runtime.includes(f))]);
   }
   const code = codeFacts(repo, project, files);

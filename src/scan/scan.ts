@@ -4,14 +4,16 @@
  */
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import type { AppModel, Diagnostic } from "../core/app-model.js";
+import type { AppModel, Diagnostic, Evidence } from "../core/app-model.js";
 import { InputError } from "../core/errors.js";
 import { at } from "../core/evidence.js";
 import { serviceChecks, repoChecks } from "./checks.js";
 import { openCache } from "./cache.js";
 import { collect, type Progress } from "./collect.js";
 import { declaredProcesses } from "./declared.js";
+import { nodePackageManager } from "./node/package-json.js";
 import { dirOf, findProjects } from "./projects.js";
+import { PYPROJECT_LOCKFILES } from "./python/lockfiles.js";
 import { datastores, diskWrites, envVars, externalApis, usedFiles } from "./repo-facts.js";
 import { buildServices } from "./services.js";
 
@@ -55,18 +57,7 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<AppM
     schemaVersion: 1,
     name: path.basename(root),
     services: built.services,
-    manifests: [...repo.manifests].map(([file, m]) => {
-      const manifest: AppModel["manifests"][number] = {
-        file,
-        kind: m.kind,
-        packageManager: packageManagerOf(m.kind, m.tool),
-        includes: m.includes.map((i) => i.path),
-        indexUrls: m.indexUrls,
-        dependencies: m.dependencies,
-      };
-      if (m.pythonRequires) manifest.pythonRequires = m.pythonRequires;
-      return manifest;
-    }).sort((a, b) => a.file.localeCompare(b.file)),
+    manifests: manifestsOf(repo),
     models: { files: repo.modelFiles, loads: [...buildStageLoads(repo, built.services), ...built.services.flatMap((s) => s.modelLoads)].filter(uniqueLoad()) },
     envVars: vars,
     datastores: stores,
@@ -81,20 +72,86 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<AppM
     ...serviceChecks(built.services, declared, repo, built.projectOf),
     ...repoChecks(partial, repo, projects, loosePython),
   ];
-  return {
+  const model: AppModel = {
     ...partial,
     diagnostics: dedupe(diagnostics),
     stats: { filesSeen: repo.files.length, filesRead: repo.filesRead, dirsIgnored: repo.dirsIgnored },
   };
+  uniqueEvidence(model);
+  return model;
 }
 
-function packageManagerOf(kind: AppModel["manifests"][number]["kind"], tool: string | undefined): AppModel["manifests"][number]["packageManager"] {
-  if (kind === "package.json") return "npm";
-  if (kind === "pipfile") return "pipenv";
-  if (kind === "requirements") return "pip";
-  if (kind === "setup.py" || kind === "setup.cfg") return "setuptools";
-  if (tool === "poetry" || tool === "uv" || tool === "pdm") return tool;
-  return "pip";
+/**
+ * The same place cited twice says nothing more: every evidence list keeps the first citation of
+ * each file:line. Facts gather evidence from several passes, so this holds the invariant in one place.
+ */
+function uniqueEvidence(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const x of node) uniqueEvidence(x);
+    return;
+  }
+  if (!node || typeof node !== "object") return;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === "evidence" && Array.isArray(value)) {
+      const seen = new Set<string>();
+      (node as { evidence: Evidence[] }).evidence = (value as Evidence[]).filter((e) => {
+        const k = `${e.file}:${e.line ?? ""}`;
+        if (seen.has(k)) return false;
+        seen.add(k);
+        return true;
+      });
+    } else uniqueEvidence(value);
+  }
+}
+
+/** Each manifest with the tool that installs it and the lockfile that pins it, read off its folder. */
+function manifestsOf(repo: Awaited<ReturnType<typeof collect>>): AppModel["manifests"] {
+  const byDir = new Map<string, Set<string>>();
+  for (const f of repo.files) {
+    const dir = dirOf(f.path);
+    let names = byDir.get(dir);
+    if (!names) byDir.set(dir, (names = new Set()));
+    names.add(path.posix.basename(f.path));
+  }
+  return [...repo.manifests]
+    .map(([file, m]) => {
+      const names = byDir.get(dirOf(file)) ?? new Set<string>();
+      const pm = managerOf(m.kind, m.tool, names);
+      const manifest: AppModel["manifests"][number] = {
+        file,
+        kind: m.kind,
+        packageManager: pm.manager,
+        includes: m.includes.map((i) => i.path),
+        indexUrls: m.indexUrls,
+        dependencies: m.dependencies,
+      };
+      if (pm.lockfile) manifest.lockfile = dirOf(file) === "." ? pm.lockfile : `${dirOf(file)}/${pm.lockfile}`;
+      if (m.pythonRequires) manifest.pythonRequires = m.pythonRequires;
+      return manifest;
+    })
+    .sort((a, b) => a.file.localeCompare(b.file));
+}
+
+type Manager = AppModel["manifests"][number]["packageManager"];
+
+function managerOf(kind: AppModel["manifests"][number]["kind"], tool: string | undefined, names: Set<string>): { manager: Manager; lockfile?: string } {
+  switch (kind) {
+    case "package.json":
+      return nodePackageManager(names, tool?.includes("@") || ["npm", "yarn", "pnpm", "bun"].includes(tool ?? "") ? tool : undefined);
+    case "pipfile":
+      return names.has("Pipfile.lock") ? { manager: "pipenv", lockfile: "Pipfile.lock" } : { manager: "pipenv" };
+    case "requirements":
+      return { manager: "pip" };
+    case "setup.py":
+    case "setup.cfg":
+      return { manager: "setuptools" };
+    case "pyproject": {
+      // A lockfile names the tool that wrote it; without one the build backend says.
+      const locked = PYPROJECT_LOCKFILES.find((l) => names.has(l.lockfile));
+      if (locked) return { manager: locked.manager, lockfile: locked.lockfile };
+      return { manager: tool === "poetry" || tool === "pdm" || tool === "uv" ? tool : "pip" };
+    }
+  }
 }
 
 /** Models that scripts run by a Dockerfile download while the image builds. */

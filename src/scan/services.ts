@@ -34,8 +34,9 @@ export function buildServices(repo: CollectedRepo, projects: Project[], declared
   for (const project of projects) {
     const own = declaredFor(declared, project.dir, dirs).filter((d) => d.role !== "datastore" && d.role !== "release");
     const built = project.language === "python" ? pythonServices(repo, project, own, out.diagnostics) : nodeServices(repo, project, own, out.diagnostics);
+    const hasWeb = built.some((b) => b.service.kind !== "worker");
     for (const { service, files } of built) {
-      service.id = uniqueId(serviceId(service, project, multi), out.services);
+      service.id = uniqueId(serviceId(service, project, multi, hasWeb), out.services);
       out.services.push(service);
       out.projectOf.set(service.id, project);
       out.filesOf.set(service.id, files);
@@ -50,10 +51,11 @@ export function buildServices(repo: CollectedRepo, projects: Project[], declared
   return out;
 }
 
-function serviceId(s: Service, project: Project, multi: boolean): string {
+/** In a monorepo a service is named for its folder; a worker beside a web service gets a suffix. */
+function serviceId(s: Service, project: Project, multi: boolean, projectHasWeb: boolean): string {
   const base = project.dir === "." ? "" : path.posix.basename(project.dir);
   if (!multi || base === "") return s.id;
-  return s.kind === "worker" ? `${base}-${s.id}` : base;
+  return s.kind === "worker" && projectHasWeb ? `${base}-${s.id}` : base;
 }
 
 function uniqueId(id: string, taken: Service[]): string {

@@ -41,6 +41,10 @@ const SKIPPED_DIRS = new Set([
   "htmlcov",
 ]);
 
+/** Ignored folders that usually hold weights: walked (within a budget) to name the model files in them. */
+const MODEL_DIR = /^(?:models?|checkpoints?|ckpts?|weights|pretrained|saved_models?|.*[-_]models?)$/i;
+const IGNORED_MODEL_DIR_BUDGET = 5000;
+
 export interface WalkedFile {
   /** Repository-relative POSIX path. */
   path: string;
@@ -92,10 +96,12 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
     return false;
   };
 
-  // Depth-first with an explicit stack: no recursion limit on deep trees.
-  const stack: { abs: string; rel: string; scopes: IgnoreScope[] }[] = [{ abs: path.resolve(root), rel: "", scopes: [] }];
+  // Depth-first with an explicit stack: no recursion limit on deep trees. `ignored` marks a
+  // .gitignored model folder walked only to name the model files a deploy from git will lack.
+  const stack: { abs: string; rel: string; scopes: IgnoreScope[]; ignored?: boolean }[] = [{ abs: path.resolve(root), rel: "", scopes: [] }];
+  let ignoredBudget = IGNORED_MODEL_DIR_BUDGET;
   while (stack.length > 0) {
-    const { abs: dirAbs, rel: dirRel, scopes: parentScopes } = stack.pop() as (typeof stack)[number];
+    const { abs: dirAbs, rel: dirRel, scopes: parentScopes, ignored } = stack.pop() as (typeof stack)[number];
     let entries: Dirent[];
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true });
@@ -118,6 +124,10 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
       }
     }
     const subdirs: (typeof stack)[number][] = [];
+    if (ignored) {
+      ignoredBudget -= entries.length;
+      if (ignoredBudget < 0) continue;
+    }
     for (const entry of entries) {
       const rel = dirRel === "" ? entry.name : `${dirRel}/${entry.name}`;
       const abs = path.join(dirAbs, entry.name);
@@ -136,8 +146,13 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
         }
       }
       if (isDir) {
-        if (SKIPPED_DIRS.has(entry.name) || isIgnored(rel, true, scopes)) {
+        if (SKIPPED_DIRS.has(entry.name)) {
           result.dirsIgnored++;
+          continue;
+        }
+        if (ignored || isIgnored(rel, true, scopes)) {
+          if (!ignored) result.dirsIgnored++;
+          if ((ignored || MODEL_DIR.test(entry.name)) && options.keepIgnored && !linkStats) subdirs.push({ abs, rel, scopes, ignored: true });
           continue;
         }
         // A folder reached twice (through a symlink) is walked once: that ends symlink loops.
@@ -157,7 +172,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
         subdirs.push({ abs, rel, scopes });
       } else if (isFile) {
         if (entry.name === ".gitignore") continue;
-        if (isIgnored(rel, false, scopes)) {
+        if (ignored || isIgnored(rel, false, scopes)) {
           if (options.keepIgnored?.(rel)) result.ignoredFiles.push(rel);
           continue;
         }

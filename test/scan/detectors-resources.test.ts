@@ -184,8 +184,8 @@ describe("torch wheels", () => {
 describe("Python version", () => {
   it("a Dockerfile FROM python:3.10-slim in the service folder beats a root .python-version of 3.11, and the conflict is reported", async () => {
     const m = await scanFixture("flask-blueprint-api");
-    expect(fact(service(m, "web").pythonVersion)).toEqual({ value: "3.10", confidence: "high", at: ["api/Dockerfile", ".python-version"] });
-    expect(diags(m, "python-version-conflict")).toEqual([{ level: "warning", at: ["api/Dockerfile", ".python-version"] }]);
+    expect(fact(service(m, "web").pythonVersion)).toEqual({ value: "3.10", confidence: "high", at: ["api/Dockerfile:1", ".python-version:1"] });
+    expect(diags(m, "python-version-conflict")).toEqual([{ level: "warning", at: ["api/Dockerfile:1", ".python-version:1"] }]);
     expect(m.diagnostics.find((d) => d.code === "python-version-conflict")?.message).toBe("files disagree on the Python version: 3.10 vs 3.11");
     expect(m.deployFiles.map((d) => [d.file, d.kind, d.pythonVersion])).toEqual([
       [".python-version", "python-version", "3.11"],
@@ -196,13 +196,13 @@ describe("Python version", () => {
 
   it("runtime.txt python-3.12.3 agrees with the Pipfile's 3.12: no conflict", async () => {
     const m = await scanFixture("django-shop");
-    expect(fact(service(m, "web").pythonVersion)).toEqual({ value: "3.12.3", confidence: "high", at: ["runtime.txt", "Pipfile"] });
+    expect(fact(service(m, "web").pythonVersion)).toEqual({ value: "3.12.3", confidence: "high", at: ["runtime.txt:1", "Pipfile"] });
     expect(diags(m, "python-version-conflict")).toEqual([]);
   });
 
   it(".python-version alone, and a Space's python_version", async () => {
     const root = copyFixture("flask-devserver", { ".python-version": "3.12.4\n" });
-    expect(fact(service(await scanValid(root), "web").pythonVersion)).toEqual({ value: "3.12.4", confidence: "high", at: [".python-version", "setup.cfg"] });
+    expect(fact(service(await scanValid(root), "web").pythonVersion)).toEqual({ value: "3.12.4", confidence: "high", at: [".python-version:1", "setup.cfg"] });
     expect(fact(service(await scanFixture("gradio-space"), "web").pythonVersion)).toEqual({ value: "3.10", confidence: "high", at: ["README.md"] });
   });
 

@@ -114,7 +114,9 @@ describe("ports, $PORT and bind host", () => {
     expect(fact(web.readsPortEnv)).toEqual({ value: false, confidence: "high", at: ["site_app/web.py:22"] });
     expect(fact(web.bindHost)).toEqual({ value: "127.0.0.1", confidence: "high", at: ["site_app/web.py:22"] });
     expect(diags(m, "bind-localhost")).toEqual([{ level: "warning", service: "web", at: ["site_app/web.py:22"] }]);
-    expect(codes(m)).toEqual(["bind-localhost", "port-not-from-env"]);
+    // app.run() is Werkzeug's development server: also reported as a dev server in production.
+    expect(codes(m).sort()).toEqual(["bind-localhost", "dev-server-start", "port-not-from-env"]);
+    expect(diags(m, "dev-server-start")).toEqual([{ level: "warning", service: "web", at: ["site_app/web.py:22"] }]);
   });
 
   it("uvicorn.run(port=int(os.environ.get('PORT', '8000'))): reads $PORT, 8000 by default", async () => {
@@ -191,7 +193,7 @@ describe("health path", () => {
     const m = await scanFixture("start-precedence");
     expect(service(m, "web").healthPath?.value).toBe("/ready");
     expect(service(m, "web").healthPath?.confidence).toBe("high");
-    expect(diags(m, "health-path-missing")).toEqual([{ level: "warning", service: "web", at: ["railway.json:8"] }]);
+    expect(diags(m, "health-path-missing")).toEqual([{ level: "warning", service: "web", at: ["railway.json:9"] }]);
     expect(m.diagnostics.find((d) => d.code === "health-path-missing")?.message).toBe("the health check calls /ready but no route of web serves it");
   });
 

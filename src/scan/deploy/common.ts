@@ -49,7 +49,7 @@ export function stripBom(text: string): string {
 export function processFrom(
   name: string,
   evidence: Evidence,
-  opts: { command?: string; port?: number; root?: string; healthPath?: string } = {},
+  opts: { command?: string; port?: number; root?: string; healthPath?: string; healthLine?: number | undefined } = {},
 ): DeclaredProcess {
   const p: DeclaredProcess = { name, evidence };
   const command = opts.command?.trim();
@@ -57,7 +57,10 @@ export function processFrom(
   const port = opts.port ?? (command ? parseCommand(command).port : undefined);
   if (port !== undefined && Number.isInteger(port)) p.port = port;
   if (opts.root !== undefined && opts.root !== "") p.root = opts.root;
-  if (opts.healthPath !== undefined && opts.healthPath !== "") p.healthPath = opts.healthPath;
+  if (opts.healthPath !== undefined && opts.healthPath !== "") {
+    p.healthPath = opts.healthPath;
+    if (opts.healthLine !== undefined && opts.healthLine >= 1) p.healthLine = opts.healthLine;
+  }
   return p;
 }
 

@@ -122,14 +122,17 @@ export function parseCompose(text: string, file: string): DeployFacts {
         if (port !== undefined) break;
       }
 
-      const opts: { command?: string; port?: number; root?: string; healthPath?: string } = {};
+      const opts: { command?: string; port?: number; root?: string; healthPath?: string; healthLine?: number | undefined } = {};
       const command = commandOf(svc);
       if (command !== undefined) opts.command = command;
       if (port !== undefined) opts.port = port;
       if (context !== undefined) opts.root = normDir(context);
       const test = isRecord(svc.healthcheck) ? words(svc.healthcheck.test) : undefined;
       const health = test ? healthPathOf(test.join(" ")) : undefined;
-      if (health !== undefined) opts.healthPath = health;
+      if (health !== undefined) {
+        opts.healthPath = health;
+        opts.healthLine = yamlLine(y, ["services", name, "healthcheck"]);
+      }
       const evidence = at(file, line, notes.length > 0 ? notes.join(", ") : "compose service");
       deployFile.processes.push(processFrom(name, evidence, opts));
 

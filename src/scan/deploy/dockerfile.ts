@@ -278,6 +278,7 @@ interface Effective {
   env: Map<string, string>;
   envNames: string[];
   exposed: number[];
+  exposeLine?: number;
   workdir?: string;
   user?: string;
 }
@@ -309,6 +310,7 @@ function effectiveSettings(chain: Stage[], globals: Map<string, string>): Effect
             const m = /^(\d+)(?:-\d+)?(?:\/(?:tcp|udp|sctp))?$/i.exec(substitute(w, lookup).value);
             const n = m ? Number(m[1]) : NaN;
             if (n >= 1 && n <= 65535 && !eff.exposed.includes(n)) eff.exposed.push(n);
+            eff.exposeLine ??= ins.line;
           }
           break;
         case "WORKDIR": {
@@ -424,8 +426,14 @@ export function parseDockerfile(text: string, file: string): DeployFacts {
     const deployFile: DeployFile = { file, kind: "dockerfile", processes: [] };
     if (root.image !== "") deployFile.baseImage = root.image;
     const pythonVersion = pythonVersionOfImage(root.image);
-    if (pythonVersion !== undefined) deployFile.pythonVersion = pythonVersion;
-    if (eff.exposed.length > 0) deployFile.exposedPorts = eff.exposed;
+    if (pythonVersion !== undefined) {
+      deployFile.pythonVersion = pythonVersion;
+      deployFile.pythonVersionLine = root.line;
+    }
+    if (eff.exposed.length > 0) {
+      deployFile.exposedPorts = eff.exposed;
+      if (eff.exposeLine !== undefined) deployFile.exposeLine = eff.exposeLine;
+    }
     if (eff.envNames.length > 0) deployFile.env = unique(eff.envNames);
 
     for (const ins of [eff.cmd, eff.entrypoint]) {
@@ -457,10 +465,13 @@ export function parseDockerfile(text: string, file: string): DeployFacts {
         eff.workdir ? `WORKDIR ${eff.workdir}` : "",
         eff.user ? `USER ${eff.user}` : "",
       ].filter((s) => s !== "");
-      const opts: { command: string; port?: number; healthPath?: string } = { command };
+      const opts: { command: string; port?: number; healthPath?: string; healthLine?: number } = { command };
       if (port !== undefined) opts.port = port;
       const health = eff.healthcheck ? healthPathOfInstruction(eff.healthcheck) : undefined;
-      if (health !== undefined) opts.healthPath = health;
+      if (health !== undefined && eff.healthcheck) {
+        opts.healthPath = health;
+        opts.healthLine = eff.healthcheck.line;
+      }
       deployFile.processes.push(processFrom("web", at(file, source.line, notes.join(", ")), opts));
     }
     return { deployFile, diagnostics };

@@ -69,9 +69,12 @@ export function parseRailway(text: string, file: string): DeployFacts {
     const startCommand = typeof deploy.startCommand === "string" ? deploy.startCommand : undefined;
     const healthPath = typeof deploy.healthcheckPath === "string" ? deploy.healthcheckPath : undefined;
     const line = lineOfKey(body, "startCommand") ?? lineOfKey(body, "deploy") ?? lineOfKey(body, "build") ?? 1;
-    const opts: { command?: string; healthPath?: string } = {};
+    const opts: { command?: string; healthPath?: string; healthLine?: number | undefined } = {};
     if (startCommand !== undefined) opts.command = startCommand;
-    if (healthPath !== undefined) opts.healthPath = healthPath;
+    if (healthPath !== undefined) {
+      opts.healthPath = healthPath;
+      opts.healthLine = lineOfKey(body, "healthcheckPath");
+    }
     const deployFile: DeployFile = {
       file,
       kind: "railway",

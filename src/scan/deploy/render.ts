@@ -71,7 +71,7 @@ export function parseRender(text: string, file: string): DeployFacts {
       if (schedule !== undefined) notes.push(`schedule ${schedule}`);
       const command = str(svc.startCommand) ?? str(svc.dockerCommand);
       const rootDir = str(svc.rootDir) ?? str(svc.dockerContext);
-      const opts: { command?: string; root?: string; healthPath?: string; port?: number } = {};
+      const opts: { command?: string; root?: string; healthPath?: string; healthLine?: number | undefined; port?: number } = {};
       if (command !== undefined) opts.command = command;
       const portVar = Array.isArray(svc.envVars)
         ? svc.envVars.find((e): e is Record<string, unknown> => isRecord(e) && e.key === "PORT")
@@ -84,7 +84,10 @@ export function parseRender(text: string, file: string): DeployFacts {
       }
       if (rootDir !== undefined) opts.root = normDir(rootDir);
       const health = str(svc.healthCheckPath);
-      if (health !== undefined) opts.healthPath = health;
+      if (health !== undefined) {
+        opts.healthPath = health;
+        opts.healthLine = yamlLine(y, ["services", i, "healthCheckPath"]);
+      }
       deployFile.processes.push(processFrom(name, at(file, line, notes.join(", ")), opts));
     });
 

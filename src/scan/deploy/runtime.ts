@@ -29,7 +29,7 @@ export function parseRuntimeTxt(text: string, file: string): DeployFacts {
       parseError(file, `${file} should read like python-3.11.9`, first?.line ?? 1),
     ]);
   }
-  return { deployFile: { file, kind: "runtime.txt", processes: [], pythonVersion: version }, diagnostics: [] };
+  return { deployFile: { file, kind: "runtime.txt", processes: [], pythonVersion: version, pythonVersionLine: first.line }, diagnostics: [] };
 }
 
 /** Parse .python-version (pyenv, uv): `3.12`, `3.11.9`, `cpython-3.12.1`. */
@@ -46,5 +46,5 @@ export function parsePythonVersionFile(text: string, file: string): DeployFacts 
       diagnostic("warning", "python-version-unrecognized", `${file} does not name a Python version`, [at(file, first.line)]),
     ]);
   }
-  return { deployFile: { file, kind: "python-version", processes: [], pythonVersion: version }, diagnostics: [] };
+  return { deployFile: { file, kind: "python-version", processes: [], pythonVersion: version, pythonVersionLine: first.line }, diagnostics: [] };
 }

@@ -65,6 +65,7 @@ describe("parseCompose", () => {
       port: 8000,
       root: "backend",
       healthPath: "/api/health",
+      healthLine: 18,
       evidence: { file: "docker-compose.yml", line: 8, note: "dockerfile Dockerfile.prod, memory limit 2G" },
     });
     expect(byName.worker).toMatchObject({ root: "backend", command: "celery -A app.celery_app worker --loglevel=info --concurrency=2" });

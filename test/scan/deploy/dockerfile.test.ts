@@ -82,7 +82,9 @@ describe("parseDockerfile", () => {
       kind: "dockerfile",
       baseImage: "python:3.11-slim",
       pythonVersion: "3.11",
+      pythonVersionLine: 1,
       exposedPorts: [8000],
+      exposeLine: 22,
       env: ["PYTHONDONTWRITEBYTECODE", "PYTHONUNBUFFERED"],
       processes: [
         {
@@ -90,6 +92,7 @@ describe("parseDockerfile", () => {
           command: "python run_api.py",
           port: 8000,
           healthPath: "/api/health",
+          healthLine: 24,
           evidence: { file: "Dockerfile", line: 27, note: "CMD, WORKDIR /app, USER appuser" },
         },
       ],

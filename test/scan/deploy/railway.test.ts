@@ -27,6 +27,7 @@ describe("parseRailway", () => {
           name: "web",
           command: "gunicorn --bind 0.0.0.0:$PORT run:app --workers 2 --timeout 120",
           healthPath: "/api/health",
+          healthLine: 8,
           evidence: {
             file: "backend/railway.json",
             line: 7,

@@ -65,6 +65,7 @@ describe("parseRender", () => {
       port: 10000,
       root: "backend",
       healthPath: "/healthz",
+      healthLine: 9,
       evidence: { file: "render.yaml", line: 2, note: "render web service, runtime python, plan starter, disk at /var/data, env PORT=10000" },
     });
     expect(jobs).toMatchObject({ name: "jobs", command: "celery -A tasks worker --concurrency=1", root: "worker", evidence: { line: 23 } });

@@ -4,7 +4,7 @@ import { parsePythonVersionFile, parseRuntimeTxt } from "../../../src/scan/deplo
 describe("parseRuntimeTxt", () => {
   it("reads python-X.Y.Z", () => {
     expect(parseRuntimeTxt("python-3.11.9\n", "runtime.txt")).toEqual({
-      deployFile: { file: "runtime.txt", kind: "runtime.txt", processes: [], pythonVersion: "3.11.9" },
+      deployFile: { file: "runtime.txt", kind: "runtime.txt", processes: [], pythonVersion: "3.11.9", pythonVersionLine: 1 },
       diagnostics: [],
     });
     expect(parseRuntimeTxt("\n  python-3.12  \r\n", "api/runtime.txt").deployFile.pythonVersion).toBe("3.12");
@@ -25,6 +25,7 @@ describe("parsePythonVersionFile", () => {
       kind: "python-version",
       processes: [],
       pythonVersion: "3.11.9",
+      pythonVersionLine: 2,
     });
     expect(parsePythonVersionFile("3.12\n", ".python-version").deployFile.pythonVersion).toBe("3.12");
     expect(parsePythonVersionFile("cpython-3.12.1-linux-x86_64-gnu\n", ".python-version").deployFile.pythonVersion).toBe("3.12.1");

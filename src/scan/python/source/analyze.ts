@@ -9,6 +9,7 @@ import { detectEnvReads } from "./env.js";
 import { parseImport } from "./imports.js";
 import { detectCommandLiterals, detectDiskWrites, detectSubprocesses } from "./io.js";
 import { detectModelLoads } from "./models.js";
+import { detectStringModuleRefs } from "./modules.js";
 import { KNOWN_QUALIFIED } from "./rules.js";
 import { detectCuda, detectDatastores, detectExternalApis } from "./services.js";
 import { readSettings } from "./settings.js";
@@ -22,6 +23,8 @@ export function emptyPythonFacts(): PythonFacts {
   return {
     imports: [],
     moduleRefs: [],
+    stringModuleRefs: [],
+    definesTasks: false,
     commandLiterals: [],
     appObjects: [],
     routes: [],
@@ -111,11 +114,17 @@ export function collectPythonFacts(source: string, file: string): PythonFacts {
   detectRunCalls(ctx);
   detectModelLoads(ctx);
   detectSubprocesses(ctx);
-  if (facts.subprocesses.length > 0) detectCommandLiterals(ctx, tree);
+  if (facts.subprocesses.length > 0) {
+    detectCommandLiterals(ctx, tree);
+    // A list written inside the spawn call itself is that subprocess, not another process.
+    const spawned = new Set(facts.subprocesses.map((p) => p.command));
+    facts.commandLiterals = facts.commandLiterals.filter((c) => !spawned.has(c.command));
+  }
   detectDiskWrites(ctx);
   detectDatastores(ctx);
   detectExternalApis(ctx, importsByLine);
   detectCuda(ctx);
+  detectStringModuleRefs(ctx);
 
   const lists: { line: number }[][] = [facts.imports, facts.appObjects, facts.routes, facts.runCalls, facts.modelLoads];
   lists.push(facts.subprocesses, facts.diskWrites, facts.cuda, facts.datastores, facts.externalApis, facts.envReads);
