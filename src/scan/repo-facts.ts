@@ -43,10 +43,10 @@ const API_PACKAGES: { packages: string[]; kind: ExternalApiKind }[] = [
   { packages: ["google-auth-oauthlib", "next-auth"], kind: "google-oauth" },
 ];
 
+/** Variable names that strengthen an API seen in code. An HF token alone is left out: it usually only downloads models. */
 const API_VARS: { pattern: RegExp; kind: ExternalApiKind }[] = [
   { pattern: /^OPENAI_/, kind: "openai" },
   { pattern: /^ANTHROPIC_/, kind: "anthropic" },
-  { pattern: /^(HF|HUGGINGFACE|HUGGING_FACE)_?(API_)?(TOKEN|KEY|API_KEY|HUB_TOKEN)$/, kind: "huggingface-inference" },
   { pattern: /SUPABASE_/, kind: "supabase" },
   { pattern: /^GOOGLE_(CLIENT_ID|CLIENT_SECRET|REDIRECT_URI|OAUTH)/, kind: "google-oauth" },
   { pattern: /^STRIPE_/, kind: "stripe" },

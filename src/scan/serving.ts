@@ -141,5 +141,6 @@ export function applyHealth(service: Service, decls: Declared[], routes: { path:
     return;
   }
   const builtIn = service.server ? SERVERS[service.server.kind]?.healthPath : undefined;
-  if (builtIn) service.healthPath = factOf(builtIn, "medium", [at(service.root, undefined, `${service.server?.kind} built-in health endpoint`)]);
+  const file = service.start?.evidence[0]?.file ?? service.entry?.evidence[0]?.file;
+  if (builtIn && file) service.healthPath = factOf(builtIn, "medium", [at(file, undefined, `${service.server?.kind} built-in health endpoint`)]);
 }

@@ -76,7 +76,7 @@ describe("framework detectors", () => {
     expect(fact(web.readsPortEnv)).toEqual({ value: true, confidence: "high", at: ["Procfile:1"] });
     expect(web.port).toBeUndefined();
     expect(fact(web.bindHost)).toEqual({ value: "0.0.0.0", confidence: "medium", at: ["Procfile:1"] });
-    expect(fact(web.healthPath)).toEqual({ value: "/_stcore/health", confidence: "medium", at: ["."] });
+    expect(fact(web.healthPath)).toEqual({ value: "/_stcore/health", confidence: "medium", at: ["Procfile"] });
     // reporting/storage.py is loaded through the entry's import.
     expect(web.imports).toEqual(["boto3", "pandas", "plotly", "streamlit"]);
     expect(m.diagnostics).toEqual([]);
