@@ -31,3 +31,11 @@ export function lineAt(text: string, offset: number): number {
 export function factOf<T>(value: T, confidence: Fact<T>["confidence"], evidence: Evidence[]): Fact<T> {
   return { value, confidence, evidence };
 }
+
+/**
+ * Code-point order for sorting names and paths: stable across machines and locales, and it
+ * avoids String#localeCompare, whose first call loads ICU collation data (~8 ms of a scan).
+ */
+export function byText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

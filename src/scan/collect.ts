@@ -52,6 +52,7 @@ const SECRET_ONLY = /\.(?:json|ya?ml|toml|ini|cfg|conf|sh|properties|ipynb)$/;
 
 /** Requirement files by name: requirements.txt, requirements-prod.txt, requirements/base.txt, *.in. */
 export function isRequirementsFile(rel: string): boolean {
+  if (!rel.endsWith(".txt") && !rel.endsWith(".in")) return false;
   const base = path.posix.basename(rel).toLowerCase();
   if (/^requirements?([-_.][\w.-]*)?\.(txt|in)$/.test(base)) return true;
   const parent = path.posix.basename(path.posix.dirname(rel)).toLowerCase();

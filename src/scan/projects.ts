@@ -4,6 +4,7 @@
  * project above it; a file with none above it is "loose" (a launcher script, say).
  */
 import path from "node:path";
+import { byText } from "../core/evidence.js";
 import type { Language } from "../core/app-model.js";
 import type { CollectedRepo } from "./collect.js";
 import { isRequirementsFile } from "./collect.js";
@@ -86,7 +87,7 @@ export function findProjects(repo: CollectedRepo): { projects: Project[]; looseP
     loosePython.length = 0;
   }
   for (const p of byKey.values()) p.manifests.sort();
-  const projects = [...byKey.values()].sort((a, b) => (a.dir === b.dir ? a.language.localeCompare(b.language) : a.dir < b.dir ? -1 : 1));
+  const projects = [...byKey.values()].sort((a, b) => (a.dir === b.dir ? byText(a.language, b.language) : a.dir < b.dir ? -1 : 1));
   return { projects, loosePython };
 }
 

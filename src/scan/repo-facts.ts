@@ -14,7 +14,7 @@ import type {
   ExternalApiKind,
   Service,
 } from "../core/app-model.js";
-import { at } from "../core/evidence.js";
+import { at, byText } from "../core/evidence.js";
 import type { CollectedRepo } from "./collect.js";
 import { isWithin, dirOf } from "./projects.js";
 import { isSecretName } from "./secrets.js";
@@ -76,7 +76,7 @@ export function envVars(repo: CollectedRepo, used: Set<string>, filesOf: Map<str
   for (const [file, facts] of repo.python) if (used.has(file)) for (const e of facts.envReads) add(e.name, e.hasDefault, at(file, e.line), file);
   for (const [file, facts] of repo.node) if (used.has(file)) for (const e of facts.envReads) add(e.name, e.hasDefault, at(file, e.line), file);
   for (const v of byName.values()) v.services.sort();
-  return [...byName.values()].sort((a, b) => a.name.localeCompare(b.name));
+  return [...byName.values()].sort((a, b) => byText(a.name, b.name));
 }
 
 /** Facts merged by key: the strongest confidence wins, evidence accumulates (bounded). */
@@ -109,7 +109,7 @@ class Merged<T extends { evidence: Evidence[]; confidence: "high" | "medium" | "
   }
 
   sorted(): T[] {
-    return [...this.byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, t]) => t);
+    return [...this.byKey.entries()].sort(([a], [b]) => byText(a, b)).map(([, t]) => t);
   }
 }
 

@@ -6,7 +6,7 @@ import { stat } from "node:fs/promises";
 import path from "node:path";
 import type { AppModel, Diagnostic, Evidence } from "../core/app-model.js";
 import { InputError } from "../core/errors.js";
-import { at } from "../core/evidence.js";
+import { at, byText } from "../core/evidence.js";
 import { serviceChecks, repoChecks } from "./checks.js";
 import { openCache } from "./cache.js";
 import { collect, type Progress } from "./collect.js";
@@ -63,7 +63,7 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<AppM
     datastores: stores,
     externalApis: externalApis(repo, used, vars),
     diskWrites: diskWrites(repo, used, built, stores),
-    deployFiles: [...repo.deploy.values()].map((d) => d.deployFile).sort((a, b) => a.file.localeCompare(b.file)),
+    deployFiles: [...repo.deploy.values()].map((d) => d.deployFile).sort((a, b) => byText(a.file, b.file)),
     secrets: repo.secrets,
   };
   const diagnostics: Diagnostic[] = [
@@ -129,7 +129,7 @@ function manifestsOf(repo: Awaited<ReturnType<typeof collect>>): AppModel["manif
       if (m.pythonRequires) manifest.pythonRequires = m.pythonRequires;
       return manifest;
     })
-    .sort((a, b) => a.file.localeCompare(b.file));
+    .sort((a, b) => byText(a.file, b.file));
 }
 
 type Manager = AppModel["manifests"][number]["packageManager"];

@@ -5,7 +5,7 @@
  */
 import { readdirSync, readFileSync, realpathSync, statSync, type Dirent, type Stats } from "node:fs";
 import path from "node:path";
-import ignore, { type Ignore } from "ignore";
+import { compileIgnore, type IgnoreTest } from "./gitignore.js";
 import type { Diagnostic } from "../core/app-model.js";
 import { at, diagnostic } from "../core/evidence.js";
 
@@ -66,7 +66,7 @@ export interface WalkResult {
 interface IgnoreScope {
   /** Repository-relative folder the .gitignore lives in ('' for the root). */
   base: string;
-  rules: Ignore;
+  ignores: IgnoreTest;
 }
 
 export interface WalkOptions {
@@ -91,7 +91,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const isIgnored = (rel: string, isDir: boolean, scopes: IgnoreScope[]): boolean => {
     for (const scope of scopes) {
       const sub = scope.base === "" ? rel : rel.slice(scope.base.length + 1);
-      if (sub !== "" && scope.rules.ignores(isDir ? `${sub}/` : sub)) return true;
+      if (sub !== "" && scope.ignores(sub, isDir)) return true;
     }
     return false;
   };
@@ -118,7 +118,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
     let scopes = parentScopes;
     if (entries.some((e) => e.name === ".gitignore" && e.isFile())) {
       try {
-        scopes = [...parentScopes, { base: dirRel, rules: ignore().add(readFileSync(path.join(dirAbs, ".gitignore"), "utf8")) }];
+        scopes = [...parentScopes, { base: dirRel, ignores: compileIgnore(readFileSync(path.join(dirAbs, ".gitignore"), "utf8")) }];
       } catch {
         // An unreadable .gitignore only means fewer paths are skipped.
       }

@@ -189,8 +189,8 @@ describe("Python version", () => {
     expect(m.diagnostics.find((d) => d.code === "python-version-conflict")?.message).toBe("files disagree on the Python version: 3.10 vs 3.11");
     expect(m.deployFiles.map((d) => [d.file, d.kind, d.pythonVersion])).toEqual([
       [".python-version", "python-version", "3.11"],
-      ["api/Dockerfile", "dockerfile", "3.10"],
       ["Procfile", "procfile", undefined],
+      ["api/Dockerfile", "dockerfile", "3.10"],
     ]);
   });
 

@@ -34,5 +34,10 @@ export const DEPLOY_FILE_RULES: readonly DeployFileRule[] = [
 
 /** The rule for a file name (basename only), or undefined when it is not a deploy file. */
 export function deployRuleFor(basename: string): DeployFileRule | undefined {
+  // Most files of a repository are not deploy files: rule them out before trying every pattern.
+  if (!MAYBE_DEPLOY.test(basename)) return undefined;
   return DEPLOY_FILE_RULES.find((r) => r.pattern.test(basename));
 }
+
+/** A cheap first test: every name some rule above can match passes it. */
+const MAYBE_DEPLOY = /^(?:docker|container|procfile|railway\.|render\.|fly\.toml|app\.json|compose|readme\.md|runtime\.txt|\.python-version)|dockerfile$/i;
