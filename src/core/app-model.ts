@@ -368,6 +368,13 @@ export const Service = z.object({
   subprocesses: z.array(Subprocess),
   envVars: z.array(z.string()),
   gpu: fact(z.boolean()),
+  files: z
+    .object({
+      count: z.number().int(),
+      bytes: z.number().int().describe("App files its image copies (model files and .dockerignored paths left out)"),
+      models: z.array(z.string()).describe("Model files in its folder that an image built from it would contain"),
+    })
+    .describe("What `COPY . .` of the service's folder brings into an image"),
 });
 export type Service = z.infer<typeof Service>;
 

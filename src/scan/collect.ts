@@ -32,6 +32,8 @@ export interface CollectedRepo {
   dockerBuildScripts: Map<string, string[]>;
   /** package.json → line of each key, for evidence lines of scripts and engines. */
   jsonKeyLines: Map<string, Record<string, number>>;
+  /** .dockerignore texts by folder. */
+  dockerignores: Map<string, string>;
   /** next.config output mode by folder. */
   nextOutput: Map<string, "export" | "standalone" | "none">;
   /** Datastores deploy files declare (compose images, render databases, app.json add-ons). */
@@ -44,7 +46,7 @@ export interface CollectedRepo {
   filesRead: number;
 }
 
-type Role = "python" | "node-source" | "manifest" | "deploy" | "env" | "next-config" | "config";
+type Role = "python" | "node-source" | "manifest" | "deploy" | "env" | "next-config" | "dockerignore" | "config";
 
 const NODE_SOURCE = /\.(?:m|c)?[jt]sx?$/;
 /** Config-ish files scanned only for committed secrets. */
@@ -69,6 +71,7 @@ function rolesOf(rel: string): Role[] {
   }
   if (deployRuleFor(base)) roles.push("deploy");
   if (lower.startsWith(".env")) roles.push("env");
+  if (lower === ".dockerignore") roles.push("dockerignore");
   if (/^next\.config\.(js|mjs|cjs|ts)$/.test(lower)) roles.push("next-config");
   if (NODE_SOURCE.test(lower) && !lower.endsWith(".d.ts") && !lower.includes(".min.")) roles.push("node-source");
   if (roles.length === 0 && SECRET_ONLY.test(lower)) roles.push("config");
@@ -166,6 +169,8 @@ export interface FileFacts {
   nextOutput?: "export" | "standalone" | "none";
   /** A committed .env file's secret-looking variables that have values (names only). */
   envFile?: { names: string[]; line: number };
+  /** A .dockerignore's text (what an image built from its folder leaves out). */
+  dockerignore?: string;
   secrets: SecretFinding[];
 }
 
@@ -197,6 +202,7 @@ export async function collect(root: string, options: CollectOptions = {}): Promi
     dockerInstalls: new Map(),
     dockerBuildScripts: new Map(),
     nextOutput: new Map(),
+    dockerignores: new Map(),
     jsonKeyLines: new Map(),
     modelFiles: [],
     ignoredModelFiles: walked.ignoredFiles,
@@ -303,6 +309,9 @@ function analyzeFile(parsers: Parsers, rel: string, roles: Role[], text: string)
           if (withValues.length > 0) out.envFile = { names: withValues.map((a) => a.name), line: withValues[0]?.line ?? 1 };
         }
         break;
+      case "dockerignore":
+        out.dockerignore = text;
+        break;
       case "config":
         break;
     }
@@ -329,6 +338,7 @@ function apply(repo: CollectedRepo, rel: string, f: FileFacts): void {
     repo.dockerBuildScripts.set(rel, f.docker.scripts);
   }
   if (f.nextOutput) repo.nextOutput.set(path.posix.dirname(rel), f.nextOutput);
+  if (f.dockerignore !== undefined) repo.dockerignores.set(path.posix.dirname(rel) === "." ? "." : path.posix.dirname(rel), f.dockerignore);
   if (f.envFile) {
     const { names, line } = f.envFile;
     repo.secrets.push({ file: rel, line, kind: "env-file" });

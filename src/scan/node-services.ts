@@ -61,6 +61,7 @@ export function nodeServices(repo: CollectedRepo, project: Project, own: Declare
     subprocesses: [],
     envVars: [...envVars].sort(),
     gpu: factOf(false, "medium", []),
+    files: { count: 0, bytes: 0, models: [] },
   };
   if (start) service.start = start;
   if (manifest.nodeEngine) service.nodeVersion = factOf(manifest.nodeEngine, "high", [at(manifestFile, lineOfKey(repo, manifestFile, "node"), "engines.node")]);

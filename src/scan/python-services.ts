@@ -371,6 +371,7 @@ function baseService(id: string, kind: Service["kind"], project: Project, pf: Pr
     subprocesses: code.subprocesses,
     envVars: code.envVars,
     gpu: code.gpu,
+    files: { count: 0, bytes: 0, models: [] },
   };
   if (pf.torch) service.torch = pf.torch;
   if (pf.pythonVersion) service.pythonVersion = pf.pythonVersion;

@@ -12,7 +12,8 @@ import { openCache } from "./cache.js";
 import { collect, type Progress } from "./collect.js";
 import { declaredProcesses } from "./declared.js";
 import { nodePackageManager } from "./node/package-json.js";
-import { dirOf, findProjects } from "./projects.js";
+import { compileIgnore } from "./gitignore.js";
+import { dirOf, findProjects, isWithin } from "./projects.js";
 import { PYPROJECT_LOCKFILES } from "./python/lockfiles.js";
 import { datastores, diskWrites, envVars, externalApis, usedFiles } from "./repo-facts.js";
 import { buildServices } from "./services.js";
@@ -50,6 +51,7 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<AppM
   const { projects, loosePython } = findProjects(repo);
   const declared = declaredProcesses(repo, loosePython);
   const built = buildServices(repo, projects, declared);
+  for (const s of built.services) s.files = imageFiles(repo, s, built.services);
   const used = usedFiles(repo, built.filesOf);
   const vars = envVars(repo, used, built.filesOf);
   const stores = datastores(repo, used, vars);
@@ -102,6 +104,36 @@ function uniqueEvidence(node: unknown): void {
       });
     } else uniqueEvidence(value);
   }
+}
+
+/**
+ * The files `COPY . .` of a service's folder brings into its image: everything under its root but
+ * other services' folders and what its .dockerignore leaves out (matched with .gitignore rules, a
+ * superset of Docker's for the simple patterns .dockerignore files hold).
+ */
+function imageFiles(repo: Awaited<ReturnType<typeof collect>>, service: AppModel["services"][number], all: AppModel["services"]): AppModel["services"][number]["files"] {
+  const others = all.filter((o) => o.root !== service.root && isWithin(o.root, service.root)).map((o) => o.root);
+  const ignoreText = repo.dockerignores.get(service.root);
+  const ignored = ignoreText !== undefined ? compileIgnore(ignoreText) : undefined;
+  const prefix = service.root === "." ? "" : `${service.root}/`;
+  const out = { count: 0, bytes: 0, models: [] as string[] };
+  const modelPaths = new Set(repo.modelFiles.map((m) => m.path));
+  for (const f of repo.files) {
+    if (!f.path.startsWith(prefix)) continue;
+    const dir = dirOf(f.path);
+    if (others.some((o) => isWithin(dir, o))) continue;
+    const rel = f.path.slice(prefix.length);
+    if (ignored) {
+      const parts = rel.split("/");
+      if (parts.some((_, i) => ignored(parts.slice(0, i + 1).join("/"), i < parts.length - 1))) continue;
+    }
+    if (modelPaths.has(f.path)) out.models.push(f.path);
+    else {
+      out.count++;
+      out.bytes += f.size;
+    }
+  }
+  return out;
 }
 
 /** Each manifest with the tool that installs it and the lockfile that pins it, read off its folder. */

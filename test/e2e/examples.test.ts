@@ -171,6 +171,8 @@ describe("fraud-automl (seed 003)", () => {
     expect(new Set(joblib.map((f) => f.path.split("/")[2]))).toHaveProperty("size", 40);
     expect(joblib.every((f) => f.bytes > 0 && !f.lfsPointer)).toBe(true);
     expect(web.modelLoads.map((l) => [l.loader, l.path])).toContainEqual(["joblib.load", "*/*/xgboost_model.joblib"]);
+    // No .dockerignore: `COPY . .` bakes all 120 model folder files (80 of them weights) into the image.
+    expect(web.files.models).toHaveLength(80);
     expect(depNames(m, "requirements.txt")).toEqual(expect.arrayContaining(["xgboost", "scikit-learn", "joblib", "boto3", "psycopg2-binary"]));
   });
 
@@ -201,6 +203,10 @@ describe("kokoro-tts (seed 004)", () => {
     const m = await model("kokoro-tts");
     expect(m.models.loads.map((l) => [l.modelId, l.stage])).toContainEqual(["hexgrad/Kokoro-82M", "build"]);
     expect(m.models.files.map((f) => f.path)).toEqual(["voices/af_heart.pt", "voices/am_adam.pt"]);
+    // .dockerignore leaves the voices, the local stand-in and the scripts out of the image.
+    const web = service(m, "web");
+    expect(web.files.models).toEqual([]);
+    expect(web.files.count).toBe(8);
     expect(m.deployFiles.map((d) => d.kind)).toEqual(["dockerfile", "railway"]);
   });
 });
