@@ -2,3 +2,5 @@
 export { scan, type ScanOptions } from "./scan/scan.js";
 export * from "./core/app-model.js";
 export { UserError, UsageError, InputError, isUserError } from "./core/errors.js";
+export { estimate, type EstimateOptions, type MeasuredFigures } from "./estimate/estimate.js";
+export type { Footprint, ServiceFootprint, Figure, Part, Interval } from "./estimate/footprint.js";

@@ -264,6 +264,9 @@ export type DiskWrite = z.infer<typeof DiskWrite>;
 
 export const Subprocess = z.object({
   command: z.string().describe("The command as far as it is literal, e.g. python -m kokoro"),
+  /** Python module or script it runs (`-m kokoro`, `worker.py`), when it runs Python. */
+  python: z.string().optional().describe("Module (-m) or script the Python subprocess runs"),
+  imports: z.array(z.string()).optional().describe("Third-party modules that code imports, when it is the app's own module"),
   evidence: Evidence,
 });
 export type Subprocess = z.infer<typeof Subprocess>;

@@ -95,7 +95,7 @@ export interface PythonFacts {
   mounts: { target: string; prefix: string; line: number }[];
   runCalls: RunCall[];
   envReads: EnvRead[];
-  modelLoads: { loader: ModelLoader; modelId?: string; path?: string; fromEnv?: string; remote: boolean; line: number }[];
+  modelLoads: { loader: ModelLoader; modelId?: string; path?: string; fromEnv?: string; remote: boolean; line: number; inFunction?: boolean }[];
   /** Commands spawned with subprocess / os.system / asyncio.create_subprocess_exec, literal part only. */
   subprocesses: { command: string; cwd?: string; line: number }[];
   diskWrites: { path: string; kind: DiskWriteKind; line: number }[];

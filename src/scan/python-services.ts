@@ -158,7 +158,7 @@ function entryRank(c: AppCandidate, projectDir: string): number {
 }
 
 /** Code facts of the files a process loads. */
-function codeFacts(repo: CollectedRepo, project: Project, files: string[]): CodeFacts {
+function codeFacts(repo: CollectedRepo, project: Project, files: string[], skipTaskLoads = false): CodeFacts {
   const own = new Set(project.sources.map((f) => moduleName(f, project.dir).split(".")[0] ?? ""));
   const imports = new Set<string>();
   const cf: CodeFacts = { files, imports: [], modelLoads: [], subprocesses: [], envVars: [], envReads: [], gpu: factOf(false, "medium", []), routes: [] };
@@ -169,13 +169,16 @@ function codeFacts(repo: CollectedRepo, project: Project, files: string[]): Code
     if (!facts) continue;
     for (const i of facts.imports) if (!STDLIB.has(i.module) && !own.has(i.module) && !i.module.startsWith("_")) imports.add(i.module);
     for (const m of facts.modelLoads) {
+      // Task code loads its models when the worker runs the task; the web process only imports the
+      // module to enqueue (`.delay`), so it does not pay for them.
+      if (skipTaskLoads && m.inFunction && facts.definesTasks) continue;
       const load: ModelLoad = { loader: m.loader, remote: m.remote, evidence: at(f, m.line) };
       if (m.modelId !== undefined) load.modelId = m.modelId;
       if (m.path !== undefined) load.path = m.path;
       if (m.fromEnv !== undefined) load.fromEnv = m.fromEnv;
       cf.modelLoads.push(load);
     }
-    for (const s of facts.subprocesses) cf.subprocesses.push({ command: s.command, evidence: at(f, s.line) });
+    for (const s of facts.subprocesses) cf.subprocesses.push(subprocessOf(repo, project, s.command, at(f, s.line), own));
     for (const e of facts.envReads) {
       vars.add(e.name);
       cf.envReads.push({ read: e, file: f });
@@ -195,6 +198,29 @@ function codeFacts(repo: CollectedRepo, project: Project, files: string[]): Code
   cf.envVars = [...vars].sort();
   if (cuda.length > 0) cf.gpu = factOf(true, "high", cuda.slice(0, 5));
   return cf;
+}
+
+/**
+ * A spawned process: when it runs Python (`python -m synth`, `python worker.py`), which module,
+ * and — when that is the app's own code — what it imports, so its memory can be estimated.
+ */
+function subprocessOf(repo: CollectedRepo, project: Project, command: string, evidence: Evidence, own: Set<string>): Subprocess {
+  const sub: Subprocess = { command, evidence };
+  const cmd = parseCommand(command);
+  if (cmd.server?.kind !== "python" && !/^python[\d.]*\b/.test(command)) return sub;
+  const target = cmd.module ?? cmd.script;
+  if (!target || target.includes("…")) return sub;
+  sub.python = cmd.module ? `-m ${cmd.module}` : target;
+  const file = cmd.module
+    ? (fileOfModule(repo, project, `${cmd.module}.__main__`) ?? fileOfModule(repo, project, cmd.module))
+    : project.sources.find((f) => f === (project.dir === "." ? target : `${project.dir}/${target}`));
+  if (!file) return sub;
+  const imports = new Set<string>();
+  for (const f of reachableFiles(repo, project, [file])) {
+    for (const i of repo.python.get(f)?.imports ?? []) if (!STDLIB.has(i.module) && !own.has(i.module) && !i.module.startsWith("_")) imports.add(i.module);
+  }
+  sub.imports = [...imports].sort();
+  return sub;
 }
 
 function torchVariant(repo: CollectedRepo, deps: Dependency[]): Service["torch"] | undefined {
@@ -299,7 +325,7 @@ function webService(repo: CollectedRepo, project: Project, decls: Declared[], ca
   // uvicorn.run("src.api.main:app") loads another module: follow it too.
   const roots = [entryFile, runCall?.call.target ? fileOfModule(repo, project, runCall.call.target.split(":")[0] ?? "") : undefined].filter((f): f is string => !!f);
   const files = roots.length > 0 ? reachableFiles(repo, project, roots) : runtime;
-  const code = codeFacts(repo, project, files);
+  const code = codeFacts(repo, project, files, true);
   const frameworks = pf.frameworks.filter((f) => f.value !== "celery" && (f.confidence === "low" || f.evidence.some((e) => files.includes(e.file) || !e.file.endsWith(".py"))));
   const webFrameworks = frameworks.filter((f) => servesHttp(f.value) && f.confidence !== "low");
   for (let i = 0; i < webFrameworks.length; i++) {

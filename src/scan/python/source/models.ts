@@ -6,6 +6,7 @@ import { argVal, constructorOf, imports, type CallSite, type Ctx } from "./conte
 import { LOCAL_MODEL_DIRS, MODEL_CALLS, MODEL_FILE_EXT, type ModelRule } from "./rules.js";
 import { arg } from "./tree.js";
 import { render, UNKNOWN, type Val } from "./values.js";
+import { MODULE } from "./walk.js";
 
 type ModelLoad = PythonFacts["modelLoads"][number];
 
@@ -105,8 +106,9 @@ function loadOf(ctx: Ctx, site: CallSite): ModelLoad | ModelLoad[] | undefined {
 /** Finds every model load call. */
 export function detectModelLoads(ctx: Ctx): void {
   for (const site of ctx.calls) {
-    const load = loadOf(ctx, site);
-    if (Array.isArray(load)) ctx.facts.modelLoads.push(...load);
-    else if (load) ctx.facts.modelLoads.push(load);
+    const found = loadOf(ctx, site);
+    // A load inside a function runs when the function is called, not when the module is imported.
+    const loads = (Array.isArray(found) ? found : found ? [found] : []).map((l) => (site.scope === MODULE ? l : { ...l, inFunction: true }));
+    ctx.facts.modelLoads.push(...loads);
   }
 }
