@@ -75,7 +75,7 @@ export interface TreeMemory {
 export function treeMemory(svc: Service, model: AppModel): TreeMemory {
   const p = facts().params;
   const models = loadedModels(svc, model);
-  const app = processMemory(svc.id, svc.imports, svc, model, models);
+  const app = processMemory(svc.id, withUnpickled(svc, model, models), svc, model, models);
   const tree: TreeMemory = { start: [], peakExtra: [], steadyExtra: [], processes: 1, unknown: [...app.unknown] };
   const server = svc.server;
   const workers = server?.workers ?? (server?.kind === "celery" ? p.workers.celeryDefaultConcurrency.value : 1);
@@ -127,6 +127,21 @@ export function treeMemory(svc: Service, model: AppModel): TreeMemory {
   }
   tree.unknown = [...new Set(tree.unknown)].sort();
   return tree;
+}
+
+/** Libraries whose classes pickled models are made of: unpickling imports them. */
+const PICKLED_LIBRARIES = ["xgboost", "scikit-learn", "lightgbm", "catboost", "statsmodels", "pandas"];
+
+/**
+ * `joblib.load("model.joblib")` imports xgboost (and what it imports) without any import statement:
+ * unpickling loads the modules of the objects' classes. The candidates are the ML libraries the
+ * service declares.
+ */
+function withUnpickled(svc: Service, model: AppModel, models: LoadedModel[]): string[] {
+  if (!models.some((m) => m.pickled)) return svc.imports;
+  const declared = new Set(model.manifests.filter((m) => svc.manifests.includes(m.file)).flatMap((m) => m.dependencies.map((d) => d.name)));
+  const extra = PICKLED_LIBRARIES.filter((p) => declared.has(p)).flatMap((p) => facts().packages.get(p)?.modules.slice(0, 1) ?? []);
+  return [...new Set([...svc.imports, ...extra])];
 }
 
 /** Models a package downloads by itself when the subprocess imports it (kokoro → Kokoro-82M). */

@@ -21,6 +21,8 @@ export interface LoadedModel {
   downloaded: boolean;
   unknown: boolean;
   label: string;
+  /** A pickle (joblib, .pkl): loading it imports the libraries its objects come from. */
+  pickled: boolean;
 }
 
 /** Loaders that hold a second copy while loading: a fresh model plus the state dict read into it. */
@@ -75,7 +77,8 @@ function modelOf(load: ModelLoad, files: ModelFile[]): LoadedModel | undefined {
     const format = matched[0]?.format ?? "unknown";
     const label = matched.length > 1 ? `${matched.length} ${format} files matching ${load.path} (${round(bytes)} MB, all loaded at worst)` : `${load.path} (${round(bytes)} MB ${format})`;
     const ram = rangePart(`model ${label}`, "model", ramFactor(format), bytes);
-    return { weightsMB: { low: bytes, expected: bytes, high: bytes }, ram, transientMB: DOUBLE_COPY.has(load.loader) ? bytes * (peak - 1) : 0, downloaded: false, unknown: false, label };
+    const pickled = format === "joblib" || format === "pickle" || load.loader === "joblib.load" || load.loader === "pickle.load";
+    return { weightsMB: { low: bytes, expected: bytes, high: bytes }, ram, transientMB: DOUBLE_COPY.has(load.loader) ? bytes * (peak - 1) : 0, downloaded: false, unknown: false, label, pickled };
   }
   const id = load.modelId ?? (load.fromEnv ? `$${load.fromEnv}` : undefined);
   if (!id && load.loader !== "pipeline") return undefined;
@@ -90,7 +93,7 @@ function modelOf(load: ModelLoad, files: ModelFile[]): LoadedModel | undefined {
     source: w.source,
   };
   if (w.unknown) ram.unknown = true;
-  return { weightsMB: w.mb, ram, transientMB: DOUBLE_COPY.has(load.loader) ? w.mb.expected * (peak - 1) : 0, downloaded: load.remote, unknown: w.unknown, label: id ?? "pipeline default" };
+  return { weightsMB: w.mb, ram, transientMB: DOUBLE_COPY.has(load.loader) ? w.mb.expected * (peak - 1) : 0, downloaded: load.remote, unknown: w.unknown, label: id ?? "pipeline default", pickled: false };
 }
 
 /** Models an image contains: model files under the service's folder and build-stage downloads. */
