@@ -119,7 +119,9 @@ export function treeMemory(svc: Service, model: AppModel): TreeMemory {
     const child = processMemory(`subprocess ${sub.command.split(" ").slice(0, 3).join(" ")}`, modules, svc, model, subModels);
     const total = child.parts.reduce((a, x) => a + x.expected, 0) + child.transientMB;
     const spread = child.parts.some((x) => x.unknown) ? 0.5 : 0.25;
-    const childPart: Part = { label: `subprocess ${sub.command}: ${child.parts.map((x) => x.label.replace(/^[^:]*: /, "")).join(" + ")}`, kind: "subprocess", low: total * (1 - spread), expected: total, high: total * (1 + spread), source: "sum of its imports and models (this breakdown)" };
+    const biggest = [...child.parts].sort((a, b) => b.expected - a.expected).slice(0, 3).map((x) => `${x.label.replace(/^[^:]*: /, "")} ${Math.round(x.expected)} MB`);
+    const cmdHead = sub.command.split(" ").slice(0, 3).join(" ");
+    const childPart: Part = { label: `subprocess ${cmdHead} (${biggest.join(", ")}${child.parts.length > 3 ? `, ${child.parts.length - 3} more` : ""})`, kind: "subprocess", low: total * (1 - spread), expected: total, high: total * (1 + spread), source: "sum of its imports and models (this breakdown)" };
     tree.peakExtra.push(childPart);
     tree.steadyExtra.push(childPart);
     tree.unknown.push(...child.unknown);

@@ -110,3 +110,28 @@ describe("shipfit", () => {
     expect(r.stdout.trim()).toBe(JSON.parse(readFileSync(path.join(root, "package.json"), "utf8")).version);
   });
 });
+
+describe("shipfit estimate", () => {
+  it("prints per-service figures with their parts, and the Footprint with --json", () => {
+    const human = shipfit("estimate", "examples/kokoro-tts");
+    expect(human.code).toBe(0);
+    expect(human.stdout).toMatch(/^web \(web\)$/m);
+    expect(human.stdout).toMatch(/^\s+image\s+.*torch/m);
+    expect(human.stdout).toMatch(/CPU torch .*saves/);
+    expect(human.stdout).toMatch(/ram peak .*subprocess python -m kokoro/);
+    const json = shipfit("estimate", "examples/fraud-automl", "--json");
+    expect(json.code).toBe(0);
+    const fp = JSON.parse(json.stdout);
+    expect(fp.services[0].ram.peakMB.parts.length).toBeGreaterThan(3);
+    expect(fp.services[0].imageMB.expected).toBeGreaterThan(fp.services[0].imageMB.low);
+  });
+
+  it("takes measured figures from a probe file, and rejects a bad one in one line", () => {
+    const dir = seed({ "probe.json": JSON.stringify([{ service: "web", ramPeakMB: 777 }]), "bad.json": "[{\"ramPeakMB\": \"a lot\"}]" });
+    const r = shipfit("estimate", "examples/kokoro-tts", "--json", "--measured", path.join(dir, "probe.json"));
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout).services[0].ram.peakMB).toMatchObject({ expected: 777, origin: "measured" });
+    expectOneLineError(shipfit("estimate", "examples/kokoro-tts", "--measured", path.join(dir, "bad.json")), /needs a "service" name/);
+    expectOneLineError(shipfit("estimate", "examples/kokoro-tts", "--measured", "nope.json"), /nope\.json: no such file/);
+  });
+});

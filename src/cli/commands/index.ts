@@ -16,4 +16,9 @@ export const COMMANDS: CommandEntry[] = [
     summary: "find services, dependencies, models, env vars, datastores and deploy files, with evidence",
     load: async () => (await import("./scan.js")).scanCommand,
   },
+  {
+    name: "estimate",
+    summary: "image size, build time, RAM and cold start per service, each with its parts and sources",
+    load: async () => (await import("./estimate.js")).estimateCommand,
+  },
 ];
