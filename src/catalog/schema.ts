@@ -49,7 +49,12 @@ export const Pricing = z.discriminatedUnion("model", [
     /** Credit included in the monthly fee (Railway Hobby includes $5 of usage). */
     includedUSD: Fact.optional(),
   }),
-  z.object({ model: z.literal("instances"), instances: z.array(InstanceType).min(1) }),
+  z.object({
+    model: z.literal("instances"),
+    instances: z.array(InstanceType).min(1),
+    /** A virtual machine (VPS): every service runs on one machine (docker compose), sized for their sum. */
+    sharedMachine: z.boolean().optional(),
+  }),
   z.object({
     model: z.literal("serverless"),
     vcpuSecondUSD: Fact,
@@ -62,6 +67,8 @@ export const Pricing = z.discriminatedUnion("model", [
     memoryStepsMB: z.array(z.number().positive()).min(1),
     /** vCPU that comes with a memory size when the platform ties them (Lambda), else the plan default. */
     vcpuPerGiB: Fact.optional(),
+    /** Instance-based billing (Cloud Run "CPU always allocated"): an instance is billed for its whole life, not per request. */
+    billedWhileIdle: z.boolean().optional(),
   }),
   z.object({ model: z.literal("free") }),
 ]);

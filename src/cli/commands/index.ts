@@ -21,4 +21,14 @@ export const COMMANDS: CommandEntry[] = [
     summary: "image size, build time, RAM and cold start per service, each with its parts and sources",
     load: async () => (await import("./estimate.js")).estimateCommand,
   },
+  {
+    name: "plan",
+    summary: "every hosting plan: does the app fit, what a month costs, and what to change",
+    load: async () => (await import("./plan.js")).planCommand,
+  },
+  {
+    name: "catalog",
+    summary: "the platforms and plans shipfit prices, with sources and confidence",
+    load: async () => (await import("./catalog.js")).catalogCommand,
+  },
 ];
