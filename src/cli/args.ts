@@ -9,6 +9,7 @@ export interface Parsed {
   positionals: string[];
 }
 
+/** Parses a command's flags (strict; -h/--help always allowed); a bad flag is a UsageError. */
 export function parse(argv: string[], options: Options, command: string): Parsed {
   try {
     return parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowPositionals: true, strict: true });

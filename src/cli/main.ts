@@ -18,6 +18,7 @@ ${COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`).join("\n")}
 Run shipfit <command> --help for a command's options.`;
 }
 
+/** Runs the command line; returns the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [verb, ...rest] = argv;
   if (verb === undefined || verb === "--help" || verb === "-h" || verb === "help") {

@@ -3,10 +3,12 @@ import { styleText } from "node:util";
 
 type Style = Parameters<typeof styleText>[0];
 
-export function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
+/** Colour only on a terminal, and not when NO_COLOR is set or TERM is dumb. */
+function useColor(stream: NodeJS.WriteStream = process.stdout): boolean {
   return !!stream.isTTY && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb";
 }
 
+/** `text` in `style` when the stream takes colour, else as is. */
 export function paint(style: Style, text: string, stream: NodeJS.WriteStream = process.stdout): string {
   return useColor(stream) ? styleText(style, text) : text;
 }

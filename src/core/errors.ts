@@ -17,6 +17,7 @@ export class UsageError extends UserError {}
 /** A path or input file that cannot be used (missing, unreadable, wrong kind). */
 export class InputError extends UserError {}
 
+/** Whether the CLI should print the error as one line (a known user error) rather than re-throw it. */
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }

@@ -1,6 +1,7 @@
 /** Small constructors for evidence and diagnostics, so every parser writes them the same way. */
 import type { Diagnostic, Evidence, Fact } from "./app-model.js";
 
+/** Evidence at a repo-relative file, with a line (kept only when ≥ 1) and a short note. */
 export function at(file: string, line?: number, note?: string): Evidence {
   const e: Evidence = { file };
   if (line !== undefined && line >= 1) e.line = line;
@@ -8,6 +9,7 @@ export function at(file: string, line?: number, note?: string): Evidence {
   return e;
 }
 
+/** A diagnostic with a stable kebab-case code. */
 export function diagnostic(
   level: Diagnostic["level"],
   code: string,
@@ -25,6 +27,25 @@ export function lineAt(text: string, offset: number): number {
   let line = 1;
   for (let i = 0; i < offset && i < text.length; i++) if (text.charCodeAt(i) === 10) line++;
   return line;
+}
+
+/**
+ * 1-based line lookup for many offsets of one text: line starts are indexed once, each lookup is a
+ * binary search (no rescan per offset on long files).
+ */
+export function lineIndex(text: string): (offset: number) => number {
+  const starts = [0];
+  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
+  return (offset: number) => {
+    let lo = 0;
+    let hi = starts.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if ((starts[mid] ?? 0) <= offset) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo + 1;
+  };
 }
 
 /** A value with its confidence and evidence. */

@@ -7,14 +7,10 @@ import { facts } from "../facts/load.js";
 import type { Sourced } from "../facts/schema.js";
 import type { Interval, Part } from "./footprint.js";
 import { bakedModels, loadedModels } from "./models.js";
-import { importedPackages, installedPackages, type Resolved } from "./packages.js";
+import { importedPackages, installedPackages, serviceDependencies, type Resolved } from "./packages.js";
 import { durationPart, part, round } from "./parts.js";
 
 const MB = 1024 * 1024;
-
-function depsOf(svc: Service, model: AppModel) {
-  return model.manifests.filter((m) => svc.manifests.includes(m.file)).flatMap((m) => m.dependencies.filter((d) => d.group === undefined || d.group === "main"));
-}
 
 /** The base image a generated Dockerfile would start from: python:X.Y-slim of the detected version. */
 export function baseImage(svc: Service): { image: string; size: Sourced } {
@@ -33,7 +29,7 @@ export function imageParts(svc: Service, model: AppModel, cpuTorch: boolean): { 
   const f = facts();
   const base = baseImage(svc);
   const parts: Part[] = [part(`base image ${base.image}`, "base-image", base.size)];
-  const installed = svc.language === "python" ? installedPackages(depsOf(svc, model), cpuTorch) : [];
+  const installed = svc.language === "python" ? installedPackages(serviceDependencies(svc, model), cpuTorch) : [];
   const pkgParts = installed.map((p) => part(`${p.cpu ? `${p.name} (CPU wheels)` : p.name}`, "package", p.build.installedMB, 1, p.unknown)).sort((a, b) => b.expected - a.expected);
   const big = pkgParts.filter((p) => p.expected >= 20);
   const small = pkgParts.filter((p) => p.expected < 20);
@@ -84,7 +80,7 @@ export function coldStartParts(svc: Service, model: AppModel): Part[] {
   if (svc.language === "node") return [part("node start", "overhead", f.interpreter.startSeconds, 40)];
   const parts: Part[] = [part("Python start", "interpreter", f.interpreter.startSeconds)];
   const cpu = svc.torch?.cpuOnly ?? false;
-  const imported = importedPackages(svc.imports, depsOf(svc, model), cpu);
+  const imported = importedPackages(svc.imports, serviceDependencies(svc, model), cpu);
   const seconds = imported.map((p) => ({ p, s: p.build.importSeconds ?? f.unknown.importSeconds })).filter((x) => x.s.value >= 0.05);
   for (const { p, s } of seconds.sort((a, b) => b.s.value - a.s.value)) parts.push(part(`import ${p.name}`, "package", s, 1, p.unknown || p.build.importSeconds === undefined));
   for (const m of loadedModels(svc, model)) {

@@ -7,8 +7,8 @@
 import type { AppModel, ModelLoad, Service } from "../core/app-model.js";
 import { facts } from "../facts/load.js";
 import type { Part } from "./footprint.js";
-import { importedPackages, type Resolved } from "./packages.js";
-import { part, rangePart } from "./parts.js";
+import { importedPackages, serviceDependencies, type Resolved } from "./packages.js";
+import { part, rangePart, round } from "./parts.js";
 import { loadedModels, type LoadedModel } from "./models.js";
 
 /** One Python process's memory, split into what forked siblings share and what each holds alone. */
@@ -29,10 +29,9 @@ function anonShare(pkg: string): number {
 }
 
 /** Memory of one Python process that imports `modules` and loads `models`. */
-export function processMemory(label: string, modules: string[], svc: Pick<Service, "manifests" | "torch">, model: AppModel, models: LoadedModel[]): ProcessMemory {
+function processMemory(label: string, modules: string[], svc: Pick<Service, "manifests" | "torch">, model: AppModel, models: LoadedModel[]): ProcessMemory {
   const f = facts();
-  const deps = model.manifests.filter((m) => svc.manifests.includes(m.file)).flatMap((m) => m.dependencies);
-  const packages = importedPackages(modules, deps, svc.torch?.cpuOnly ?? false);
+  const packages = importedPackages(modules, serviceDependencies(svc, model), svc.torch?.cpuOnly ?? false);
   const out: ProcessMemory = { parts: [], sharedMB: 0, privateMB: 0, transientMB: 0, unknown: [] };
   const interp = part(`${label}: Python interpreter`, "interpreter", f.interpreter.rssMB);
   out.parts.push(interp);
@@ -87,7 +86,7 @@ export function treeMemory(svc: Service, model: AppModel): TreeMemory {
     // Library pages are shared through the page cache, so each extra worker adds its private memory.
     tree.start.push(part(`${svc.id}: gunicorn master`, "workers", p.workers.gunicornMasterExtraMB), part("gunicorn master: Python interpreter", "interpreter", facts().interpreter.rssMB));
     tree.start.push(...app.parts);
-    if (workers > 1) tree.start.push(share(app.privateMB * (workers - 1), `${workers - 1} more worker(s) × ${round(app.privateMB)} MB private each (no --preload)`, "research/memory.md gunicorn table: each extra worker costs its full anonymous heap without --preload"));
+    if (workers > 1) tree.start.push(share(app.privateMB * (workers - 1), `${workers - 1} more worker(s) × ${round(app.privateMB, 0)} MB private each (no --preload)`, "research/memory.md gunicorn table: each extra worker costs its full anonymous heap without --preload"));
     tree.peakExtra.push(share(app.transientMB * workers, `model loading in ${workers} worker(s) at once`, facts().params.fromPretrainedPeak.source));
     tree.processes = 1 + workers;
   } else if ((server?.kind === "gunicorn" && server.preload) || server?.kind === "celery") {
@@ -97,13 +96,13 @@ export function treeMemory(svc: Service, model: AppModel): TreeMemory {
     if (server.kind === "gunicorn") tree.start.push(part(`${svc.id}: gunicorn`, "workers", p.workers.gunicornMasterExtraMB));
     tree.start.push(part(`${workers} ${how} (forked after the app loaded)`, "workers", p.workers.preloadPerWorkerMB, workers));
     tree.peakExtra.push(share(app.transientMB, "model loading (once, before forking)", facts().params.fromPretrainedPeak.source));
-    tree.steadyExtra.push(rangePart(`${how}: pages copied over time (${workers} × ${round(app.privateMB)} MB private)`, "workers", erosion, app.privateMB * workers));
+    tree.steadyExtra.push(rangePart(`${how}: pages copied over time (${workers} × ${round(app.privateMB, 0)} MB private)`, "workers", erosion, app.privateMB * workers));
     tree.processes = 1 + workers;
   } else if (server?.kind === "uvicorn" && workers > 1) {
     // uvicorn --workers spawns fresh processes: each imports the app; library pages still shared.
     tree.start.push(part(`${svc.id}: uvicorn supervisor`, "interpreter", facts().interpreter.rssMB, 2));
     tree.start.push(...app.parts);
-    tree.start.push(share(app.privateMB * (workers - 1), `${workers - 1} more uvicorn worker(s) × ${round(app.privateMB)} MB private`, "research/memory.md: spawned workers each hold their anonymous memory; library pages are shared"));
+    tree.start.push(share(app.privateMB * (workers - 1), `${workers - 1} more uvicorn worker(s) × ${round(app.privateMB, 0)} MB private`, "research/memory.md: spawned workers each hold their anonymous memory; library pages are shared"));
     tree.peakExtra.push(share(app.transientMB * workers, `model loading in ${workers} workers at once`, facts().params.fromPretrainedPeak.source));
     tree.processes = 1 + workers;
   } else {
@@ -116,11 +115,11 @@ export function treeMemory(svc: Service, model: AppModel): TreeMemory {
     if (!sub.python) continue;
     const modules = sub.imports ?? [sub.python.replace(/^-m\s+/, "").split(".")[0] ?? ""];
     const subModels = subprocessModels(modules, svc, model);
-    const child = processMemory(`subprocess ${sub.command.split(" ").slice(0, 3).join(" ")}`, modules, svc, model, subModels);
+    const cmdHead = sub.command.split(" ").slice(0, 3).join(" ");
+    const child = processMemory(`subprocess ${cmdHead}`, modules, svc, model, subModels);
     const total = child.parts.reduce((a, x) => a + x.expected, 0) + child.transientMB;
     const spread = child.parts.some((x) => x.unknown) ? 0.5 : 0.25;
-    const biggest = [...child.parts].sort((a, b) => b.expected - a.expected).slice(0, 3).map((x) => `${x.label.replace(/^[^:]*: /, "")} ${Math.round(x.expected)} MB`);
-    const cmdHead = sub.command.split(" ").slice(0, 3).join(" ");
+    const biggest = [...child.parts].sort((a, b) => b.expected - a.expected).slice(0, 3).map((x) => `${x.label.replace(/^[^:]*: /, "")} ${round(x.expected, 0)} MB`);
     const childPart: Part = { label: `subprocess ${cmdHead} (${biggest.join(", ")}${child.parts.length > 3 ? `, ${child.parts.length - 3} more` : ""})`, kind: "subprocess", low: total * (1 - spread), expected: total, high: total * (1 + spread), source: "sum of its imports and models (this breakdown)" };
     tree.peakExtra.push(childPart);
     tree.steadyExtra.push(childPart);
@@ -141,7 +140,7 @@ const PICKLED_LIBRARIES = ["xgboost", "scikit-learn", "lightgbm", "catboost", "s
  */
 function withUnpickled(svc: Service, model: AppModel, models: LoadedModel[]): string[] {
   if (!models.some((m) => m.pickled)) return svc.imports;
-  const declared = new Set(model.manifests.filter((m) => svc.manifests.includes(m.file)).flatMap((m) => m.dependencies.map((d) => d.name)));
+  const declared = new Set(serviceDependencies(svc, model).map((d) => d.name));
   const extra = PICKLED_LIBRARIES.filter((p) => declared.has(p)).flatMap((p) => facts().packages.get(p)?.modules.slice(0, 1) ?? []);
   return [...new Set([...svc.imports, ...extra])];
 }
@@ -155,8 +154,4 @@ function subprocessModels(modules: string[], svc: Service, model: AppModel): Loa
     if (pkg?.downloadsModel) loads.push({ loader: "other", modelId: pkg.downloadsModel, remote: true, evidence: { file: svc.root, note: `${pkg.name} downloads it` } });
   }
   return loadedModels({ ...svc, modelLoads: loads, files: { ...svc.files, models: [] } }, model);
-}
-
-function round(n: number): number {
-  return Math.round(n);
 }

@@ -42,7 +42,7 @@ function ramFactor(format: ModelFormat | string): Range {
 }
 
 /** Weights of a hub model by id, or the conservative unknown size. */
-export function hubWeights(id: string): { mb: Interval; source: string; format: string; unknown: boolean } {
+function hubWeights(id: string): { mb: Interval; source: string; format: string; unknown: boolean } {
   const f = facts();
   const key = id.toLowerCase().replace(/^models\//, "");
   const known = f.models.get(key) ?? f.models.get(key.split("/").pop() ?? key);

@@ -3,7 +3,7 @@
  * it loads (the memory): closures over the facts' `requires` and `imports`, with torch's CPU build
  * swapped in when the service pins CPU wheels.
  */
-import type { Dependency } from "../core/app-model.js";
+import type { AppModel, Dependency, Service } from "../core/app-model.js";
 import { facts } from "../facts/load.js";
 import type { PackageBuild, PackageFacts } from "../facts/schema.js";
 
@@ -15,6 +15,11 @@ export interface Resolved {
   unknown: boolean;
   /** The CPU-only build was used. */
   cpu: boolean;
+}
+
+/** What a service's build installs: the runtime dependencies of its manifests (dev and optional groups left out). */
+export function serviceDependencies(svc: Pick<Service, "manifests">, model: AppModel): Dependency[] {
+  return model.manifests.filter((m) => svc.manifests.includes(m.file)).flatMap((m) => m.dependencies.filter((d) => d.group === undefined || d.group === "main"));
 }
 
 /** A package's figures, with its CPU-only variant when asked for and one exists. */
@@ -51,7 +56,7 @@ export function installedPackages(deps: Dependency[], cpuTorch: boolean): Resolv
 }
 
 /** The package an import name comes from, preferring one the service declares. */
-export function packageOfModule(module: string, declared: Set<string>): string | undefined {
+function packageOfModule(module: string, declared: Set<string>): string | undefined {
   const candidates = facts().byModule.get(module);
   if (candidates && candidates.length > 0) return (candidates.find((c) => declared.has(c.name)) ?? candidates[0])?.name;
   const guess = module.toLowerCase().replace(/_/g, "-");

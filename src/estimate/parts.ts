@@ -12,6 +12,7 @@ export function spreadOf(source: string): number {
   return u.published.value;
 }
 
+/** `n` rounded to `digits` decimals. */
 export function round(n: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(n * f) / f;
@@ -37,10 +38,6 @@ export function rangePart(label: string, kind: PartKind, r: Range | Interval, qu
 /** quantity ÷ throughput: slow throughput gives the high duration. */
 export function durationPart(label: string, kind: PartKind, mb: Interval, rate: Range): Part {
   return { label, kind, low: mb.low / rate.high, expected: mb.expected / rate.expected, high: mb.high / rate.low, source: rate.source };
-}
-
-export function scale(p: Part, times: number, label = p.label): Part {
-  return { ...p, label, low: p.low * times, expected: p.expected * times, high: p.high * times };
 }
 
 /** The figure the parts add up to, rounded for display. */

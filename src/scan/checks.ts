@@ -12,6 +12,7 @@ import { dirOf, type Project } from "./projects.js";
 
 const LOCAL_HOSTS = new Set(["127.0.0.1", "localhost", "::1"]);
 
+/** Per-service deploy risks: development servers, localhost binds, fixed ports, port and EXPOSE mismatches. */
 export function serviceChecks(services: Service[], declared: Declared[], repo: CollectedRepo, projectOf: Map<string, Project>): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const s of services) {
@@ -65,6 +66,7 @@ export function serviceChecks(services: Service[], declared: Declared[], repo: C
   return out;
 }
 
+/** Repository-wide risks: LFS and ignored models, committed secrets, competing manifests, Python versions, CUDA wheels, launchers. */
 export function repoChecks(model: Omit<AppModel, "diagnostics" | "stats">, repo: CollectedRepo, projects: Project[], loosePython: string[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (const m of model.models.files) {
@@ -82,7 +84,8 @@ export function repoChecks(model: Omit<AppModel, "diagnostics" | "stats">, repo:
   }
   for (const p of projects) {
     const kinds = new Set(p.manifests.map((m) => repo.manifests.get(m)?.kind).filter((k) => k === "requirements" || k === "pyproject" || k === "pipfile"));
-    const withDeps = p.manifests.filter((m) => (repo.manifests.get(m)?.dependencies.length ?? 0) > 0 && !/requirements[-_.]\w/.test(m));
+    // Variants (requirements-dev.txt, requirements.prod.txt) install on purpose beside the main file.
+    const withDeps = p.manifests.filter((m) => (repo.manifests.get(m)?.dependencies.length ?? 0) > 0 && !/requirements[-_.][\w.-]+\.(?:txt|in)$/.test(m));
     if (kinds.size > 1 && withDeps.length > 1) {
       out.push(diagnostic("info", "multiple-manifests", `${withDeps.join(" and ")} both declare dependencies; pip-based builders (Railpack, Nixpacks) install requirements.txt`, withDeps.map((m) => at(m))));
     }

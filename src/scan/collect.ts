@@ -6,7 +6,7 @@
  */
 import path from "node:path";
 import type { DatastoreKind, Diagnostic, Evidence, ModelFile, SecretFinding } from "../core/app-model.js";
-import { at, diagnostic } from "../core/evidence.js";
+import { at, byText, diagnostic } from "../core/evidence.js";
 import type { DeployFacts, ManifestFacts, NodeSourceFacts, PythonFacts } from "./facts.js";
 import { declaredDatastoreKind } from "./deploy/datastores.js";
 import { deployRuleFor, type DeployParser } from "./deploy/rules.js";
@@ -172,6 +172,8 @@ export interface FileFacts {
   /** A .dockerignore's text (what an image built from its folder leaves out). */
   dockerignore?: string;
   secrets: SecretFinding[];
+  /** A parser that failed on this file (a bug in shipfit, reported rather than thrown). */
+  diagnostics?: Diagnostic[];
 }
 
 export interface CollectOptions {
@@ -187,6 +189,7 @@ export interface FactsCache {
   save(): void;
 }
 
+/** Walks `root` and gathers every file's facts (from the cache when unchanged). Never throws for a file in the tree. */
 export async function collect(root: string, options: CollectOptions = {}): Promise<CollectedRepo> {
   const { onProgress, cache } = options;
   const walked = walk(root, { keepIgnored: (rel) => modelFormat(rel) !== undefined });
@@ -249,7 +252,7 @@ export async function collect(root: string, options: CollectOptions = {}): Promi
   }
   repo.filesRead = facts.size;
   cache?.save();
-  repo.modelFiles.sort((a, b) => (a.path < b.path ? -1 : 1));
+  repo.modelFiles.sort((a, b) => byText(a.path, b.path));
   repo.secrets.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file < b.file ? -1 : 1));
   return repo;
 }
@@ -261,62 +264,76 @@ function keyLines(text: string): Record<string, number> {
   const re = /"((?:[^"\\\n]|\\.){1,200})"\s*:|\n/g;
   for (const m of text.matchAll(re)) {
     if (m[0] === "\n") line++;
-    else if (m[1] !== undefined && !(m[1] in lines)) lines[m[1]] = line;
+    else if (m[1] !== undefined && !Object.hasOwn(lines, m[1])) lines[m[1]] = line;
   }
   return lines;
 }
 
-/** Every fact one file gives, from its text alone. */
+/**
+ * Every fact one file gives, from its text alone. Parsers are total by contract; should one throw
+ * anyway, the file's other roles still count and the failure is a diagnostic, never a failed scan.
+ */
 function analyzeFile(parsers: Parsers, rel: string, roles: Role[], text: string): FileFacts {
-  const base = path.posix.basename(rel);
   const out: FileFacts = { secrets: findSecrets(text, rel) };
   for (const role of roles) {
-    switch (role) {
-      case "python":
-        if (parsers.python) out.python = parsers.python(text, rel);
-        break;
-      case "node-source":
-        if (parsers.nodeSource) out.node = parsers.nodeSource(text, rel);
-        break;
-      case "manifest": {
-        const parse = parsers.manifests.get(manifestKey(rel));
-        if (!parse) break;
-        out.manifest = parse(text, rel);
-        if (out.manifest.kind === "package.json") out.jsonKeyLines = keyLines(text);
-        break;
-      }
-      case "deploy": {
-        const rule = deployRuleFor(base);
-        if (!rule || !isDeployText(rule.kind, text)) break;
-        const facts = parsers.deploy.get(rule.kind)?.(text, rel);
-        if (!facts) break;
-        out.deploy = facts;
-        const declared = facts.diagnostics.flatMap((d) => {
-          const kind = declaredDatastoreKind(d);
-          return kind ? [{ kind, evidence: d.evidence }] : [];
-        });
-        if (declared.length > 0) out.declaredDatastores = declared;
-        if (facts.deployFile.kind === "dockerfile") out.docker = dockerRuns(parsers, text, rel);
-        break;
-      }
-      case "next-config":
-        if (parsers.nextOutputMode) out.nextOutput = parsers.nextOutputMode(text) ?? "none";
-        break;
-      case "env":
-        if (isEnvFileWithValues(base)) {
-          // A committed .env matters when it holds credentials; DEBUG=true is not a leak.
-          const withValues = envFileAssignments(text, rel).filter((a) => a.hasValue && isSecretName(a.name));
-          if (withValues.length > 0) out.envFile = { names: withValues.map((a) => a.name), line: withValues[0]?.line ?? 1 };
-        }
-        break;
-      case "dockerignore":
-        out.dockerignore = text;
-        break;
-      case "config":
-        break;
+    try {
+      analyzeRole(parsers, rel, role, text, out);
+    } catch (error) {
+      // The error's message may quote the file: only its class is shown.
+      const what = error instanceof Error ? error.name : "error";
+      (out.diagnostics ??= []).push(diagnostic("warning", "parse-failed", `could not be read as ${role} (${what}); skipped`, [at(rel)]));
     }
   }
   return out;
+}
+
+/** Adds what `text` tells in one role (python source, manifest, deploy file…) to `out`. */
+function analyzeRole(parsers: Parsers, rel: string, role: Role, text: string, out: FileFacts): void {
+  const base = path.posix.basename(rel);
+  switch (role) {
+    case "python":
+      if (parsers.python) out.python = parsers.python(text, rel);
+      break;
+    case "node-source":
+      if (parsers.nodeSource) out.node = parsers.nodeSource(text, rel);
+      break;
+    case "manifest": {
+      const parse = parsers.manifests.get(manifestKey(rel));
+      if (!parse) break;
+      out.manifest = parse(text, rel);
+      if (out.manifest.kind === "package.json") out.jsonKeyLines = keyLines(text);
+      break;
+    }
+    case "deploy": {
+      const rule = deployRuleFor(base);
+      if (!rule || !isDeployText(rule.kind, text)) break;
+      const facts = parsers.deploy.get(rule.kind)?.(text, rel);
+      if (!facts) break;
+      out.deploy = facts;
+      const declared = facts.diagnostics.flatMap((d) => {
+        const kind = declaredDatastoreKind(d);
+        return kind ? [{ kind, evidence: d.evidence }] : [];
+      });
+      if (declared.length > 0) out.declaredDatastores = declared;
+      if (facts.deployFile.kind === "dockerfile") out.docker = dockerRuns(parsers, text, rel);
+      break;
+    }
+    case "next-config":
+      if (parsers.nextOutputMode) out.nextOutput = parsers.nextOutputMode(text) ?? "none";
+      break;
+    case "env":
+      if (isEnvFileWithValues(base)) {
+        // A committed .env matters when it holds credentials; DEBUG=true is not a leak.
+        const withValues = envFileAssignments(text).filter((a) => a.hasValue && isSecretName(a.name));
+        if (withValues.length > 0) out.envFile = { names: withValues.map((a) => a.name), line: withValues[0]?.line ?? 1 };
+      }
+      break;
+    case "dockerignore":
+      out.dockerignore = text;
+      break;
+    case "config":
+      break;
+  }
 }
 
 /** Adds one file's facts to the repository. */
@@ -338,7 +355,7 @@ function apply(repo: CollectedRepo, rel: string, f: FileFacts): void {
     repo.dockerBuildScripts.set(rel, f.docker.scripts);
   }
   if (f.nextOutput) repo.nextOutput.set(path.posix.dirname(rel), f.nextOutput);
-  if (f.dockerignore !== undefined) repo.dockerignores.set(path.posix.dirname(rel) === "." ? "." : path.posix.dirname(rel), f.dockerignore);
+  if (f.dockerignore !== undefined) repo.dockerignores.set(path.posix.dirname(rel), f.dockerignore);
   if (f.envFile) {
     const { names, line } = f.envFile;
     repo.secrets.push({ file: rel, line, kind: "env-file" });
@@ -352,4 +369,5 @@ function apply(repo: CollectedRepo, rel: string, f: FileFacts): void {
     );
   }
   repo.secrets.push(...f.secrets);
+  if (f.diagnostics) repo.diagnostics.push(...f.diagnostics);
 }

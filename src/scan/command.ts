@@ -234,7 +234,7 @@ function applyHost(f: ParsedCommand, raw: string | undefined): void {
 }
 
 /** Index of the last `:` outside `${…}`, so `0.0.0.0:${PORT:-8000}` splits in the right place. */
-function lastColon(s: string): number {
+export function lastColon(s: string): number {
   let depth = 0;
   let at = -1;
   for (let i = 0; i < s.length; i++) {

@@ -31,7 +31,7 @@ export interface Declared {
 }
 
 /** Precedence of deploy files for the start command: a platform's own config beats a Procfile, which beats a Dockerfile CMD. */
-export const START_PRECEDENCE: StartSource[] = [
+const START_PRECEDENCE: StartSource[] = [
   "railway",
   "render",
   "fly",
@@ -56,7 +56,6 @@ const SOURCE_OF: Partial<Record<DeployFileKind, StartSource>> = {
   "hf-space": "inferred",
 };
 
-
 function roleOf(name: string, facts: CommandFacts, fileKind: DeployFileKind): Declared["role"] {
   if (name === "release") return "release";
   if (facts.server?.kind === "celery") return "worker";
@@ -78,15 +77,14 @@ function launcherProcesses(repo: CollectedRepo, loosePython: string[]): Declared
     const spawned = [...facts.subprocesses.filter((s) => !s.command.startsWith("…")), ...facts.commandLiterals];
     for (const s of spawned) {
       const p: DeclaredProcess = { name: "launcher", command: s.command, evidence: at(file, s.line, `started by ${file}`) };
-      const d = toDeclared(p, "procfile", "launcher", ".");
-      if (s.cwd) d.dir = s.cwd.replace(/\/$/, "") || ".";
-      if (d.facts.cwd) d.dir = path.posix.normalize(path.posix.join(d.dir, d.facts.cwd));
-      out.push(d);
+      // The spawn's cwd= is where the command starts; its own `cd x &&` applies on top (once, in toDeclared).
+      out.push(toDeclared(p, "procfile", "launcher", s.cwd ?? "."));
     }
   }
   return out;
 }
 
+/** Every process the deploy files and loose launcher scripts declare, each tied to the folder it runs in. */
 export function declaredProcesses(repo: CollectedRepo, loosePython: string[] = []): Declared[] {
   const out: Declared[] = launcherProcesses(repo, loosePython);
   for (const [file, facts] of repo.deploy) {
@@ -106,7 +104,6 @@ function toDeclared(p: DeclaredProcess, kind: DeployFileKind, source: StartSourc
   let dir = fileDir;
   if (p.root) dir = path.posix.normalize(path.posix.join(fileDir, p.root));
   if (facts.cwd) dir = path.posix.normalize(path.posix.join(dir, facts.cwd));
-  if (dir === "" || dir === "./") dir = ".";
   dir = dir.replace(/\/$/, "") || ".";
   const image = /^image ([^,\s]+)/.exec(p.evidence.note ?? "")?.[1];
   const isDatastoreImage = kind === "compose" && !p.command && image !== undefined && datastoreOfImage(image) !== undefined;
@@ -138,6 +135,7 @@ export function declaredFor(all: Declared[], projectDir: string, otherDirs: stri
   });
 }
 
+/** Rank of a start-command source: lower wins. */
 export function precedence(source: StartSource): number {
   const i = START_PRECEDENCE.indexOf(source);
   return i < 0 ? START_PRECEDENCE.length : i;

@@ -35,12 +35,13 @@ export const PYTHON_FRAMEWORKS: PythonFrameworkDetector[] = [
  * Pairs that are one app, not an ambiguity: Flask-SocketIO wraps Flask, FastAPI is built on
  * Starlette, and Gradio is commonly mounted inside FastAPI (gr.mount_gradio_app).
  */
-export const COMPATIBLE_FRAMEWORKS: [FrameworkId, FrameworkId][] = [
+const COMPATIBLE_FRAMEWORKS: [FrameworkId, FrameworkId][] = [
   ["flask", "flask-socketio"],
   ["fastapi", "starlette"],
   ["fastapi", "gradio"],
 ];
 
+/** Whether two frameworks found together are one app rather than an ambiguity. */
 export function compatible(a: FrameworkId, b: FrameworkId): boolean {
   return COMPATIBLE_FRAMEWORKS.some(([x, y]) => (x === a && y === b) || (x === b && y === a));
 }

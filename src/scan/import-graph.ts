@@ -4,19 +4,19 @@
  * migration script beside it does not make the web process write to disk.
  */
 import type { CollectedRepo } from "./collect.js";
-import type { Project } from "./projects.js";
+import { relativeTo, type Project } from "./projects.js";
 
 /** Tests and one-off scripts never run inside a deployed process. */
 const NOT_RUNTIME = /(^|\/)(tests?|testing|scripts|tools|notebooks|docs|examples|migrations|alembic)\/|(^|\/)(test_[^/]*|[^/]*_test|conftest|setup|manage|noxfile|fabfile)\.py$/;
 
+/** Whether a project file runs in a deployed process (not a test, a one-off script or a migration). */
 export function isRuntimeFile(file: string, projectDir: string): boolean {
-  const rel = projectDir === "." ? file : file.slice(projectDir.length + 1);
-  return !NOT_RUNTIME.test(rel);
+  return !NOT_RUNTIME.test(relativeTo(file, projectDir));
 }
 
 /** Dotted module of a file relative to its project, and whether it is a package's __init__. */
 function moduleOf(file: string, projectDir: string): { name: string; isPackage: boolean } {
-  const rel = projectDir === "." ? file : file.slice(projectDir.length + 1);
+  const rel = relativeTo(file, projectDir);
   const isPackage = /(^|\/)__init__\.pyw?$/.test(rel);
   const name = rel.replace(/\.pyw?$/, "").replace(/\/?__init__$/, "").split("/").join(".");
   return { name, isPackage };

@@ -19,6 +19,7 @@ function lineOfKey(repo: CollectedRepo, file: string, key: string): number | und
   return repo.jsonKeyLines.get(file)?.[key];
 }
 
+/** The service a Node project runs (front end or server), or none when it only builds or tests. */
 export function nodeServices(repo: CollectedRepo, project: Project, own: Declared[], diags: Diagnostic[]): { service: Service; files: string[] }[] {
   const manifestFile = project.manifests.find((m) => path.posix.basename(m) === "package.json");
   const manifest = manifestFile ? repo.manifests.get(manifestFile) : undefined;

@@ -21,9 +21,9 @@ export interface Project {
   inferred: boolean;
 }
 
+/** Folder of a repo-relative path ('.' for the root). */
 export function dirOf(rel: string): string {
-  const d = path.posix.dirname(rel);
-  return d === "" ? "." : d;
+  return path.posix.dirname(rel);
 }
 
 /** The folder a manifest describes: requirements/base.txt describes its parent folder. */
@@ -31,6 +31,11 @@ function manifestProjectDir(rel: string): string {
   const dir = dirOf(rel);
   if (isRequirementsFile(rel) && /^(requirements|reqs)$/i.test(path.posix.basename(dir))) return dirOf(dir);
   return dir;
+}
+
+/** `file` relative to the folder `dir` that holds it ('.' for the root). */
+export function relativeTo(file: string, dir: string): string {
+  return dir === "." ? file : file.slice(dir.length + 1);
 }
 
 /** True when `dir` is `ancestor` or inside it. */
@@ -49,6 +54,7 @@ export function nearest(file: string, dirs: Iterable<string>): string | undefine
   return best;
 }
 
+/** The projects of the repository, and the Python files no project owns (launcher scripts). */
 export function findProjects(repo: CollectedRepo): { projects: Project[]; loosePython: string[] } {
   const byKey = new Map<string, Project>();
   const get = (dir: string, language: Language, inferred: boolean): Project => {

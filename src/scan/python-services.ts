@@ -13,7 +13,7 @@ import type { Declared } from "./declared.js";
 import type { CommandFacts, EnvRead, PythonFacts, RunCall } from "./facts.js";
 import { compatible, PYTHON_FRAMEWORKS } from "./frameworks.js";
 import { fileOfModule, isRuntimeFile, reachableFiles, taskModulesOf } from "./import-graph.js";
-import { dirOf, type Project } from "./projects.js";
+import { dirOf, relativeTo, type Project } from "./projects.js";
 import { applyHealth, applyServer, inferredStart, resolveRefs, type ExtraEvidence, type RunCallRef } from "./serving.js";
 import { installedManifests, moduleName, pickDeclared, serviceDependencies, startOf } from "./services.js";
 
@@ -51,10 +51,7 @@ function joinRoute(prefix: string, path: string): string {
   return (path.startsWith("/") ? p + path : `${p}/${path}`) || "/";
 }
 
-function relToProject(file: string, dir: string): string {
-  return dir === "." ? file : file.slice(dir.length + 1);
-}
-
+/** The web service and workers of one Python project. */
 export function pythonServices(repo: CollectedRepo, project: Project, own: Declared[], diags: Diagnostic[]): { service: Service; files: string[] }[] {
   const manifests = installedManifests(repo, project);
   const deps = serviceDependencies(repo, manifests);
@@ -143,7 +140,7 @@ function appCandidates(repo: CollectedRepo, project: Project, files: string[]): 
       if (det?.servesHttp) out.push({ entry: `${moduleName(f, project.dir)}:${o.variable}`, file: f, line: o.line, framework: det.id });
     }
     if (facts.usesStreamlit) {
-      out.push({ entry: relToProject(f, project.dir), file: f, line: facts.imports.find((i) => i.module === "streamlit")?.line ?? 1, framework: "streamlit" });
+      out.push({ entry: relativeTo(f, project.dir), file: f, line: facts.imports.find((i) => i.module === "streamlit")?.line ?? 1, framework: "streamlit" });
     }
   }
   return out;
@@ -151,7 +148,7 @@ function appCandidates(repo: CollectedRepo, project: Project, files: string[]): 
 
 /** Conventional entry names first, shallow files before deep ones. */
 function entryRank(c: AppCandidate, projectDir: string): number {
-  const rel = relToProject(c.file, projectDir);
+  const rel = relativeTo(c.file, projectDir);
   const base = path.posix.basename(rel, ".py");
   const conventional = ["main", "app", "run", "wsgi", "asgi", "server", "application", "api", "streamlit_app", "__init__"].indexOf(base);
   return rel.split("/").length * 100 + (conventional < 0 ? 50 : conventional);
@@ -213,7 +210,7 @@ function subprocessOf(repo: CollectedRepo, project: Project, command: string, ev
   sub.python = cmd.module ? `-m ${cmd.module}` : target;
   const file = cmd.module
     ? (fileOfModule(repo, project, `${cmd.module}.__main__`) ?? fileOfModule(repo, project, cmd.module))
-    : project.sources.find((f) => f === (project.dir === "." ? target : `${project.dir}/${target}`));
+    : project.sources.find((f) => f === path.posix.join(project.dir, target));
   if (!file) return sub;
   const imports = new Set<string>();
   for (const f of reachableFiles(repo, project, [file])) {
@@ -315,8 +312,8 @@ function webService(repo: CollectedRepo, project: Project, decls: Declared[], ca
   let runCall: RunCallRef | undefined = entryFile && entryCall ? { file: entryFile, call: entryCall } : undefined;
   if (!best) runCall ??= firstMainRunCall(repo, runtime);
   if (!start && runCall) {
-    start = { command: `python ${relToProject(runCall.file, project.dir)}`, source: "code", confidence: "medium", evidence: [at(runCall.file, runCall.call.line, "__main__ starts the server")] };
-    entry ??= factOf(relToProject(runCall.file, project.dir), "medium", [at(runCall.file, runCall.call.line)]);
+    start = { command: `python ${relativeTo(runCall.file, project.dir)}`, source: "code", confidence: "medium", evidence: [at(runCall.file, runCall.call.line, "__main__ starts the server")] };
+    entry ??= factOf(relativeTo(runCall.file, project.dir), "medium", [at(runCall.file, runCall.call.line)]);
     entryFile ??= runCall.file;
   }
   const mainFramework = top?.framework ?? pf.frameworks.find((f) => servesHttp(f.value))?.value;

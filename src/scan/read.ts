@@ -109,6 +109,7 @@ export function sniffModelFile(root: string, file: WalkedFile, format: ModelForm
   return model;
 }
 
+/** A byte count for people: 512 B, 3.4 MB, 12 GB. */
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   const units = ["KB", "MB", "GB", "TB"];

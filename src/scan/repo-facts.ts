@@ -4,7 +4,6 @@
  * is weaker, and says so.
  */
 import type {
-  AppModel,
   Datastore,
   DatastoreKind,
   DiskWrite,
@@ -16,7 +15,6 @@ import type {
 } from "../core/app-model.js";
 import { at, byText } from "../core/evidence.js";
 import type { CollectedRepo } from "./collect.js";
-import { isWithin, dirOf } from "./projects.js";
 import { isSecretName } from "./secrets.js";
 
 /** Dependencies that mean a datastore client, and how sure that makes us. */
@@ -59,6 +57,7 @@ export function usedFiles(repo: CollectedRepo, filesOf: Map<string, string[]>): 
   return used.size > 0 ? used : new Set([...repo.python.keys(), ...repo.node.keys()]);
 }
 
+/** Every variable the loaded code reads, with the services that read it. */
 export function envVars(repo: CollectedRepo, used: Set<string>, filesOf: Map<string, string[]>): EnvVar[] {
   const byName = new Map<string, EnvVar>();
   const servicesOf = new Map<string, string[]>();
@@ -113,6 +112,7 @@ class Merged<T extends { evidence: Evidence[]; confidence: "high" | "medium" | "
   }
 }
 
+/** Datastores from code, dependencies, deploy files and variable names, merged by kind (and SQLite path). */
 export function datastores(repo: CollectedRepo, used: Set<string>, vars: EnvVar[]): Datastore[] {
   const list = new Merged<Datastore>((d) => `${d.kind}:${d.path ?? ""}`);
   for (const [file, facts] of repo.python) {
@@ -149,6 +149,7 @@ export function datastores(repo: CollectedRepo, used: Set<string>, vars: EnvVar[
   return list.sorted();
 }
 
+/** External APIs from code, dependencies and variable names, merged by kind. */
 export function externalApis(repo: CollectedRepo, used: Set<string>, vars: EnvVar[]): ExternalApi[] {
   const list = new Merged<ExternalApi>((a) => a.kind);
   for (const [file, facts] of repo.python) {
@@ -173,6 +174,7 @@ function meaningfulPath(p: string): boolean {
   return p.includes("${") || /[A-Za-z0-9]{2,}/.test(p.replace(/\.[A-Za-z0-9]+$/, ""));
 }
 
+/** Paths written at run time by the loaded code, and SQLite files, each owned by the service that writes it. */
 export function diskWrites(repo: CollectedRepo, used: Set<string>, built: { services: Service[]; filesOf: Map<string, string[]> }, stores: Datastore[]): DiskWrite[] {
   const list = new Merged<DiskWrite>((d) => `${d.kind}:${d.path}`);
   // The web service owns a write its files make; a worker only when the web does not load that file.
@@ -200,12 +202,4 @@ export function diskWrites(repo: CollectedRepo, used: Set<string>, built: { serv
     list.add(item);
   }
   return list.sorted();
-}
-
-/** Model files grouped by the service whose folder holds them (used by estimate, and the report). */
-export function modelsOf(model: Pick<AppModel, "models" | "services">, serviceId: string): AppModel["models"]["files"] {
-  const service = model.services.find((s) => s.id === serviceId);
-  if (!service) return [];
-  const deeper = model.services.filter((s) => s.root !== service.root && isWithin(s.root, service.root)).map((s) => s.root);
-  return model.models.files.filter((f) => isWithin(dirOf(f.path), service.root) && !deeper.some((d) => isWithin(dirOf(f.path), d)));
 }

@@ -2,7 +2,7 @@
  * `scan(dir)`: a repository in, an AppModel out. Two halves: `collect` reads and parses files
  * (per-file facts), then assembly reasons across files (projects → services → repo facts → checks).
  */
-import { stat } from "node:fs/promises";
+import { opendir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { AppModel, Diagnostic, Evidence } from "../core/app-model.js";
 import { InputError } from "../core/errors.js";
@@ -40,7 +40,6 @@ export async function scan(dir: string, options: ScanOptions = {}): Promise<AppM
   }
   if (!info.isDirectory()) throw new InputError(`${dir}: not a directory`);
   try {
-    const { opendir } = await import("node:fs/promises");
     await (await opendir(root)).close();
   } catch (error) {
     throw new InputError(`${dir}: cannot read (${(error as NodeJS.ErrnoException).code ?? "error"})`);

@@ -4,6 +4,7 @@
  * `PASSWORD = "…"` literals. Findings hold file, line, kind and variable name — never the value.
  */
 import type { SecretFinding, SecretKind } from "../core/app-model.js";
+import { lineIndex } from "../core/evidence.js";
 
 /** Lines longer than this (minified bundles, data blobs) get the format rules only. */
 const MAX_ASSIGNMENT_LINE = 10_000;
@@ -124,6 +125,25 @@ export function redactSecrets(text: string): string {
     out = res + out.slice(last);
   }
   return out;
+}
+
+/**
+ * `NAME=value` and `--name=value` in a command line: a shell assignment, an option, a query
+ * parameter. Bounded runs and one pass, so long lines stay linear.
+ */
+const COMMAND_ASSIGNMENT = /(^|[\s;&|(?])(-{0,2}[A-Za-z_][A-Za-z0-9_.-]{0,100})=("[^"\n]{0,1000}"|'[^'\n]{0,1000}'|[^\s;&|)]{1,1000})/g;
+
+/**
+ * A command line safe to show: provider-format keys masked (as `redactSecrets`), and the values of
+ * credential-named assignments and options (`DB_PASSWORD=… gunicorn`, `--api-key=…`) replaced by
+ * `***`. References (`$TOKEN`, `${TOKEN}`) are names, not values, and stay.
+ */
+export function redactCommand(command: string): string {
+  return redactSecrets(command).replace(COMMAND_ASSIGNMENT, (all, lead: string, name: string, value: string) => {
+    const inner = value.replace(/^(["'])([\s\S]*)\1$/, "$2");
+    if (inner === "" || inner === "***" || inner.startsWith("$") || !isSecretName(name.replace(/^-+/, ""))) return all;
+    return `${lead}${name}=***`;
+  });
 }
 
 function isKeyChar(c: number): boolean {
@@ -336,8 +356,6 @@ function scan(text: string, file: string): SecretFinding[] {
 function genericKind(name: string, value: string, bare: boolean): SecretKind | undefined {
   if (!isSecretName(name)) return undefined;
   const segs = nameSegments(name);
-  const last = segs[segs.length - 1] ?? "";
-  if (DESCRIPTOR_SEGMENTS.has(last)) return undefined;
   // `key = "…"` alone, or cache_key / sort_key: a dictionary key, not a credential.
   const keyOnly = segs.every((x) => x === "KEY" || x === "KEYS" || !(SECRET_SEGMENTS.has(x) || SECRET_SUFFIXES.some((y) => x.endsWith(y))));
   if (keyOnly && (segs.length === 1 || segs.some((x) => LOOKUP_KEY_SEGMENTS.has(x)))) return undefined;
@@ -350,18 +368,7 @@ function genericKind(name: string, value: string, bare: boolean): SecretKind | u
 
 function toFindings(text: string, file: string, hits: Hit[]): SecretFinding[] {
   if (hits.length === 0) return [];
-  const newlines: number[] = [];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) newlines.push(i);
-  const lineOf = (offset: number): number => {
-    let lo = 0;
-    let hi = newlines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((newlines[mid] ?? 0) < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo + 1;
-  };
+  const lineOf = lineIndex(text);
   const seen = new Set<string>();
   const out: SecretFinding[] = [];
   for (const hit of [...hits].sort((a, b) => a.start - b.start)) {
@@ -386,8 +393,7 @@ export function isEnvFileWithValues(basename: string): boolean {
  * Variables a dotenv file assigns, with whether each has a real value (non-empty, not a
  * `${VAR}` reference or a stand-in like `your-key-here`). Names and lines only, never values.
  */
-export function envFileAssignments(text: string, file: string): { name: string; line: number; hasValue: boolean }[] {
-  void file;
+export function envFileAssignments(text: string): { name: string; line: number; hasValue: boolean }[] {
   const out: { name: string; line: number; hasValue: boolean }[] = [];
   try {
     let line = 0;

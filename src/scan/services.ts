@@ -9,7 +9,7 @@ import type { CollectedRepo } from "./collect.js";
 import { precedence, declaredFor, type Declared } from "./declared.js";
 import type { CommandFacts } from "./facts.js";
 import { nodeServices } from "./node-services.js";
-import { dirOf, type Project } from "./projects.js";
+import { dirOf, relativeTo, type Project } from "./projects.js";
 import { pythonServices } from "./python-services.js";
 
 export interface ServiceBuild {
@@ -23,10 +23,10 @@ export interface ServiceBuild {
 
 /** Dotted module path of a Python file relative to its project (app/__init__.py → app). */
 export function moduleName(file: string, projectDir: string): string {
-  const rel = projectDir === "." ? file : file.slice(projectDir.length + 1);
-  return rel.replace(/\.pyw?$/, "").replace(/\/__init__$/, "").split("/").join(".");
+  return relativeTo(file, projectDir).replace(/\.pyw?$/, "").replace(/\/__init__$/, "").split("/").join(".");
 }
 
+/** The services of every project, with unique ids, and which project and files each comes from. */
 export function buildServices(repo: CollectedRepo, projects: Project[], declared: Declared[]): ServiceBuild {
   const out: ServiceBuild = { services: [], diagnostics: [], projectOf: new Map(), filesOf: new Map() };
   const dirs = projects.map((p) => p.dir);
@@ -113,6 +113,7 @@ function commandsDisagree(a: CommandFacts, b: CommandFacts): boolean {
   return x.some((v, i) => v !== "" && y[i] !== "" && v !== y[i]);
 }
 
+/** The start command a declared process gives. */
 export function startOf(d: Declared): StartCommand {
   return { command: d.command ?? "", source: d.source, confidence: "high", evidence: [d.evidence] };
 }

@@ -17,7 +17,7 @@ interface ServerDefault {
   healthPath?: string;
   source: string;
 }
-export const SERVERS = serverData.servers as Record<string, ServerDefault>;
+const SERVERS = serverData.servers as Record<string, ServerDefault>;
 const FRAMEWORK_SERVER = serverData.frameworks as Record<string, string>;
 
 const HEALTH_ROUTE = /^\/(?:api\/)?(?:v\d+\/)?(?:health|healthz|healthcheck|health-check|ping|status|ready|readyz|livez)\/?$/i;

@@ -81,12 +81,16 @@ export interface WalkOptions {
  */
 export function walk(root: string, options: WalkOptions = {}): WalkResult {
   const result: WalkResult = { files: [], ignoredFiles: [], dirsIgnored: 0, diagnostics: [] };
-  const visited = new Set<string>();
+  // Real paths of the folders walked, so a link to one of them is recognised even when `root` is
+  // itself reached through a link. A plain folder's real path is its parent's plus its name: only
+  // symlinks cost a realpath call.
+  let rootReal = path.resolve(root);
   try {
-    visited.add(realpathSync(root));
+    rootReal = realpathSync(root);
   } catch {
-    visited.add(path.resolve(root));
+    // Unresolvable root: the resolved path stands in.
   }
+  const visited = new Set<string>([rootReal]);
 
   const isIgnored = (rel: string, isDir: boolean, scopes: IgnoreScope[]): boolean => {
     for (const scope of scopes) {
@@ -98,10 +102,10 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
 
   // Depth-first with an explicit stack: no recursion limit on deep trees. `ignored` marks a
   // .gitignored model folder walked only to name the model files a deploy from git will lack.
-  const stack: { abs: string; rel: string; scopes: IgnoreScope[]; ignored?: boolean }[] = [{ abs: path.resolve(root), rel: "", scopes: [] }];
+  const stack: { abs: string; real: string; rel: string; scopes: IgnoreScope[]; ignored?: boolean }[] = [{ abs: path.resolve(root), real: rootReal, rel: "", scopes: [] }];
   let ignoredBudget = IGNORED_MODEL_DIR_BUDGET;
   while (stack.length > 0) {
-    const { abs: dirAbs, rel: dirRel, scopes: parentScopes, ignored } = stack.pop() as (typeof stack)[number];
+    const { abs: dirAbs, real: dirReal, rel: dirRel, scopes: parentScopes, ignored } = stack.pop() as (typeof stack)[number];
     let entries: Dirent[];
     try {
       entries = readdirSync(dirAbs, { withFileTypes: true });
@@ -152,11 +156,13 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
         }
         if (ignored || isIgnored(rel, true, scopes)) {
           if (!ignored) result.dirsIgnored++;
-          if ((ignored || MODEL_DIR.test(entry.name)) && options.keepIgnored && !linkStats) subdirs.push({ abs, rel, scopes, ignored: true });
+          if ((ignored || MODEL_DIR.test(entry.name)) && options.keepIgnored && !linkStats) {
+            subdirs.push({ abs, real: path.join(dirReal, entry.name), rel, scopes, ignored: true });
+          }
           continue;
         }
         // A folder reached twice (through a symlink) is walked once: that ends symlink loops.
-        let real = abs;
+        let real = path.join(dirReal, entry.name);
         if (linkStats) {
           try {
             real = realpathSync(abs);
@@ -169,7 +175,7 @@ export function walk(root: string, options: WalkOptions = {}): WalkResult {
           continue;
         }
         visited.add(real);
-        subdirs.push({ abs, rel, scopes });
+        subdirs.push({ abs, real, rel, scopes });
       } else if (isFile) {
         if (entry.name === ".gitignore") continue;
         if (ignored || isIgnored(rel, false, scopes)) {

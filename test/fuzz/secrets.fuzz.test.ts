@@ -34,7 +34,7 @@ describe("findSecrets fuzz", () => {
           const json = JSON.stringify(found);
           for (const v of VALUES) expect(json).not.toContain(v);
         }
-        for (const a of envFileAssignments(input, ".env")) {
+        for (const a of envFileAssignments(input)) {
           expect(a.line >= 1 && a.line <= lineCount).toBe(true);
           expect(a.name.length).toBeGreaterThan(0);
           for (const v of VALUES.slice(0, 4)) expect(a.name).not.toContain(v);

@@ -84,6 +84,25 @@ describe("committed secrets", () => {
     expect(JSON.stringify(m)).not.toContain("Mx7-harbor-lantern");
   });
 
+  it("credentials written into start commands are masked in the model and its diagnostics", async () => {
+    const openaiKey = ["sk", "proj", keyChars(48, "cmd-openai")].join("-");
+    const dbPassword = `Qx4-${keyChars(14, "cmd-db")}`;
+    const apiKey = keyChars(24, "cmd-api");
+    const root = seed({
+      "requirements.txt": "flask==3.0.3\ngunicorn==22.0.0\n",
+      Procfile: `web: OPENAI_API_KEY=${openaiKey} DB_PASSWORD=${dbPassword} gunicorn app:app --reload\n`,
+      Dockerfile: `FROM python:3.11-slim\nCMD ["python", "app.py", "--api-key=${apiKey}"]\n`,
+      "app.py": 'import subprocess\n\nfrom flask import Flask\n\napp = Flask(__name__)\n\n\n@app.post("/sync")\ndef sync():\n    subprocess.run("TOKEN=' + apiKey + ' python sync.py", shell=True)\n    return "ok"\n',
+    });
+    const m = await scanValid(root);
+    expect(start(service(m, "web"))).toMatchObject({ source: "procfile", command: "OPENAI_API_KEY=*** DB_PASSWORD=*** gunicorn app:app --reload" });
+    expect(service(m, "web").subprocesses.map((p) => p.command)).toEqual(["TOKEN=*** python sync.py"]);
+    // The Dockerfile's command disagrees with the Procfile's: the conflict is reported, masked too.
+    expect(codes(m)).toContain("start-command-conflict");
+    const json = JSON.stringify(m);
+    for (const value of [openaiKey, dbPassword, apiKey, openaiKey.slice(-20)]) expect(json).not.toContain(value);
+  });
+
   it("a .env whose values are not credentials is not a leak", async () => {
     const m = await scanValid(copyFixture("flask-devserver", { ".env": "FLASK_DEBUG=1\nLOG_LEVEL=debug\n" }));
     expect(m.secrets).toEqual([]);

@@ -203,7 +203,7 @@ describe("Python version", () => {
   it(".python-version alone, and a Space's python_version", async () => {
     const root = copyFixture("flask-devserver", { ".python-version": "3.12.4\n" });
     expect(fact(service(await scanValid(root), "web").pythonVersion)).toEqual({ value: "3.12.4", confidence: "high", at: [".python-version:1", "setup.cfg"] });
-    expect(fact(service(await scanFixture("gradio-space"), "web").pythonVersion)).toEqual({ value: "3.10", confidence: "high", at: ["README.md"] });
+    expect(fact(service(await scanFixture("gradio-space"), "web").pythonVersion)).toEqual({ value: "3.10", confidence: "high", at: ["README.md:9"] });
   });
 
   it("only requires-python: a medium-confidence range", async () => {
@@ -430,6 +430,7 @@ describe("existing deploy files", () => {
         file: "README.md",
         kind: "hf-space",
         pythonVersion: "3.10",
+        pythonVersionLine: 9,
         processes: [
           {
             name: "web",

@@ -6,6 +6,7 @@ import {
   findSecrets,
   isEnvFileWithValues,
   isSecretName,
+  redactCommand,
   redactSecrets,
 } from "../../src/scan/secrets.js";
 
@@ -235,7 +236,7 @@ describe("env files", () => {
 
   it("lists assignments and whether each has a value, never the value", () => {
     const text = `# app\nexport OPENAI_API_KEY=${KEYS.openaiProj}\nEMPTY=\nQUOTED_EMPTY=""\nREF=\${OTHER}\nSTAND_IN=your-key-here\nDEBUG=true # verbose\nPORT = 8000\n  not an assignment\n`;
-    const out = envFileAssignments(text, ".env");
+    const out = envFileAssignments(text);
     expect(out).toEqual([
       { name: "OPENAI_API_KEY", line: 2, hasValue: true },
       { name: "EMPTY", line: 3, hasValue: false },
@@ -246,6 +247,18 @@ describe("env files", () => {
       { name: "PORT", line: 8, hasValue: true },
     ]);
     expect(JSON.stringify(out)).not.toContain(KEYS.openaiProj);
+  });
+});
+
+describe("redactCommand", () => {
+  it("masks credential-named assignments and --options, keeps references and other settings", () => {
+    expect(redactCommand(`OPENAI_API_KEY=${KEYS.openaiLegacy} DB_PASSWORD=Hunter2Secret99 gunicorn app:app`)).toBe("OPENAI_API_KEY=*** DB_PASSWORD=*** gunicorn app:app");
+    expect(redactCommand("export SECRET_KEY='a b c' && python app.py --api-key=xyz123 --workers=4 --port=$PORT")).toBe(
+      "export SECRET_KEY=*** && python app.py --api-key=*** --workers=4 --port=$PORT",
+    );
+    expect(redactCommand('TOKEN=$HF_TOKEN AUTH_TOKEN="${T}" python x.py --key-file=/etc/k.pem')).toBe('TOKEN=$HF_TOKEN AUTH_TOKEN="${T}" python x.py --key-file=/etc/k.pem');
+    expect(redactCommand("curl https://x.example/api?token=abc123&page=2")).toBe("curl https://x.example/api?token=***&page=2");
+    expect(redactCommand("gunicorn -b 0.0.0.0:$PORT -w 2 app:app")).toBe("gunicorn -b 0.0.0.0:$PORT -w 2 app:app");
   });
 });
 
@@ -265,6 +278,6 @@ describe("redactSecrets / containsSecret", () => {
     const found = findSecrets(`${KEYS.openaiProj}: Xk29fj3Lq0secret\n`, "conf.yml");
     expectNoValues(found, KEYS.openaiProj);
     expect(found.map((f) => f.kind)).toEqual(["openai-key"]);
-    expect(envFileAssignments(`${KEYS.openaiLegacy}=1\nOK=1\n`, ".env").map((a) => a.name)).toEqual(["OK"]);
+    expect(envFileAssignments(`${KEYS.openaiLegacy}=1\nOK=1\n`).map((a) => a.name)).toEqual(["OK"]);
   });
 });

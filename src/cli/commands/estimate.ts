@@ -58,8 +58,10 @@ function readMeasured(file: string): MeasuredFigures[] {
   }
   const list = Array.isArray(data) ? data : [data];
   for (const [i, m] of list.entries()) {
-    const ok = m && typeof m === "object" && typeof (m as MeasuredFigures).service === "string" && ["ramPeakMB", "ramStartMB", "coldStartSeconds"].every((k) => (m as Record<string, unknown>)[k] === undefined || typeof (m as Record<string, unknown>)[k] === "number");
-    if (!ok) throw new InputError(`${file}: entry ${i + 1} needs a "service" name and numeric ramPeakMB / ramStartMB / coldStartSeconds`);
+    const r = m as Record<string, unknown>;
+    const ok = m && typeof m === "object" && typeof r.service === "string" && (r.source === undefined || typeof r.source === "string") &&
+      ["ramPeakMB", "ramStartMB", "coldStartSeconds"].every((k) => r[k] === undefined || (typeof r[k] === "number" && Number.isFinite(r[k]) && r[k] >= 0));
+    if (!ok) throw new InputError(`${file}: entry ${i + 1} needs a "service" name, non-negative numeric ramPeakMB / ramStartMB / coldStartSeconds and a text "source"`);
   }
   return list.map((m: MeasuredFigures) => ({ ...m, source: m.source ?? file }));
 }

@@ -13,6 +13,7 @@ import type {
 } from "../../core/app-model.js";
 import { at, diagnostic, lineAt } from "../../core/evidence.js";
 import { parseCommand } from "../command.js";
+import { redactCommand } from "../secrets.js";
 import type { DeployFacts } from "../facts.js";
 
 /** A result with no processes, for a file of `kind`. */
@@ -45,7 +46,10 @@ export function stripBom(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
-/** A DeclaredProcess with the port its command states (literal, or the default of `${PORT:-8000}`). */
+/**
+ * A DeclaredProcess with the port its command states (literal, or the default of `${PORT:-8000}`).
+ * The command is kept with credentials masked: start commands are shown in reports and diagnostics.
+ */
 export function processFrom(
   name: string,
   evidence: Evidence,
@@ -53,7 +57,7 @@ export function processFrom(
 ): DeclaredProcess {
   const p: DeclaredProcess = { name, evidence };
   const command = opts.command?.trim();
-  if (command) p.command = command;
+  if (command) p.command = redactCommand(command);
   const port = opts.port ?? (command ? parseCommand(command).port : undefined);
   if (port !== undefined && Number.isInteger(port)) p.port = port;
   if (opts.root !== undefined && opts.root !== "") p.root = opts.root;
@@ -74,7 +78,7 @@ export function shellJoin(words: string[]): string {
 const SHELL_PROGRAM = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|dash|ash|zsh)$/;
 
 /** The command string of `["sh", "-c", "…"]`, or undefined when the words are not a shell call. */
-export function unwrapShell(words: string[]): string | undefined {
+function unwrapShell(words: string[]): string | undefined {
   if (words.length >= 3 && SHELL_PROGRAM.test(words[0]!) && /^-[a-z]*c[a-z]*$/.test(words[1]!)) return words[2];
   return undefined;
 }
@@ -115,6 +119,7 @@ export function normDir(p: string): string {
   return r === "" ? "." : r;
 }
 
+/** Names in first-seen order, each once. */
 export function unique(names: Iterable<string>): string[] {
   return [...new Set(names)];
 }
@@ -139,6 +144,24 @@ export function parseYaml(text: string, file: string): { yaml?: ParsedYaml; diag
   }
   const value: unknown = doc.toJS({ maxAliasCount: 1000 });
   return { yaml: { doc, value, lines }, diagnostics: [] };
+}
+
+/**
+ * The top-level mapping of a YAML deploy file (compose, render); or, when it has none (binary,
+ * invalid YAML, empty, not a mapping), the facts to return for the file instead.
+ */
+export function yamlMapping(
+  text: string,
+  file: string,
+  kind: DeployFileKind,
+): { yaml: ParsedYaml; root: Record<string, unknown>; diagnostics: Diagnostic[] } | { facts: DeployFacts } {
+  if (looksBinary(text)) return { facts: emptyFacts(file, kind, [parseError(file, `${file} is not a text file`)]) };
+  const { yaml, diagnostics } = parseYaml(text, file);
+  if (yaml === undefined) return { facts: emptyFacts(file, kind, diagnostics) };
+  const root = yaml.value;
+  if (root === null || root === undefined) return { facts: emptyFacts(file, kind, diagnostics) };
+  if (!isRecord(root)) return { facts: emptyFacts(file, kind, [parseError(file, `${file} must hold a mapping at the top level`, 1)]) };
+  return { yaml, root, diagnostics };
 }
 
 /** Line of the key (or sequence item) at `path` in a YAML document. */
@@ -171,16 +194,18 @@ export function yamlSource(y: ParsedYaml, path: (string | number)[]): string | u
   return node.value === null || node.value === undefined ? undefined : String(node.value);
 }
 
+/** A plain object (not null, not an array). */
 export function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
 }
 
+/** A string, or a number as text; undefined for anything else. */
 export function str(v: unknown): string | undefined {
   return typeof v === "string" ? v : typeof v === "number" || typeof v === "bigint" ? String(v) : undefined;
 }
 
 /** A JSON.parse failure's line, from "at position N" or "(line N column M)". */
-export function jsonErrorLine(text: string, err: unknown): number | undefined {
+function jsonErrorLine(text: string, err: unknown): number | undefined {
   const msg = err instanceof Error ? err.message : "";
   const lineCol = /line (\d+) column \d+/.exec(msg);
   if (lineCol) return Number(lineCol[1]);

@@ -6,24 +6,22 @@
  */
 import type { DeployFile, Diagnostic } from "../../core/app-model.js";
 import { at, diagnostic } from "../../core/evidence.js";
+import { lastColon } from "../command.js";
 import type { DeployFacts } from "../facts.js";
 import {
   commandOfWords,
   datastoreDeclared,
   datastoreOfImage,
-  emptyFacts,
   guarded,
   healthPathOf,
   isRecord,
-  looksBinary,
   normDir,
-  parseError,
-  parseYaml,
   processFrom,
   shellJoin,
   str,
   unique,
   yamlLine,
+  yamlMapping,
 } from "./common.js";
 
 /** Container side of a port mapping: "8000", "8000:8000", "127.0.0.1:80:8000/tcp", "${PORT:-8000}:8000". */
@@ -31,15 +29,7 @@ export function containerPort(spec: unknown): number | undefined {
   if (isRecord(spec)) return containerPort(spec.target);
   const s = str(spec);
   if (s === undefined) return undefined;
-  let depth = 0;
-  let cut = -1;
-  for (let i = 0; i < s.length; i++) {
-    const c = s[i];
-    if (c === "{") depth++;
-    else if (c === "}") depth = Math.max(0, depth - 1);
-    else if (c === ":" && depth === 0) cut = i;
-  }
-  const target = s.slice(cut + 1).replace(/\/(tcp|udp|sctp)$/i, "").trim();
+  const target = s.slice(lastColon(s) + 1).replace(/\/(tcp|udp|sctp)$/i, "").trim();
   const m = /^(\d{1,5})(?:-\d{1,5})?$/.exec(target) ?? /^\$\{\w+:?-(\d{1,5})\}$/.exec(target);
   const n = m ? Number(m[1]) : NaN;
   return n >= 1 && n <= 65535 ? n : undefined;
@@ -80,12 +70,9 @@ function envNames(v: unknown): string[] {
 /** Parse a Compose file. */
 export function parseCompose(text: string, file: string): DeployFacts {
   return guarded(file, "compose", () => {
-    if (looksBinary(text)) return emptyFacts(file, "compose", [parseError(file, `${file} is not a text file`)]);
-    const { yaml: y, diagnostics } = parseYaml(text, file);
-    if (y === undefined) return emptyFacts(file, "compose", diagnostics);
-    const root = y.value;
-    if (root === null || root === undefined) return emptyFacts(file, "compose", diagnostics);
-    if (!isRecord(root)) return emptyFacts(file, "compose", [parseError(file, `${file} must hold a mapping at the top level`, 1)]);
+    const top = yamlMapping(text, file, "compose");
+    if ("facts" in top) return top.facts;
+    const { yaml: y, root, diagnostics } = top;
 
     const out: Diagnostic[] = [...diagnostics];
     const deployFile: DeployFile = { file, kind: "compose", processes: [] };

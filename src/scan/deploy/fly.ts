@@ -7,6 +7,7 @@ import type { DeclaredProcess, DeployFile } from "../../core/app-model.js";
 import { at, lineAt } from "../../core/evidence.js";
 import type { DeployFacts } from "../facts.js";
 import {
+  commandOfWords,
   emptyFacts,
   guarded,
   isRecord,
@@ -69,9 +70,10 @@ function routes(doc: Record<string, unknown>): Route[] {
   return out;
 }
 
+/** A command as a string, or exec-form words (`cmd = ["gunicorn", "app:app"]`) joined as a shell would read them. */
 function command(v: unknown): string | undefined {
   if (typeof v === "string") return v;
-  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return v.join(" ");
+  if (Array.isArray(v) && v.every((x) => typeof x === "string")) return commandOfWords(v);
   return undefined;
 }
 
@@ -95,7 +97,8 @@ export function parseFly(text: string, file: string): DeployFacts {
     }
     for (const vm of list(doc.vm)) {
       if (!isRecord(vm)) continue;
-      const mem = str(vm.memory) ?? (vm.memory_mb !== undefined ? `${str(vm.memory_mb)}mb` : undefined);
+      const mb = str(vm.memory_mb);
+      const mem = str(vm.memory) ?? (mb !== undefined ? `${mb}mb` : undefined);
       if (mem !== undefined) notes.push(`vm memory ${mem}`);
       const size = str(vm.size);
       if (size !== undefined) notes.push(`vm size ${size}`);

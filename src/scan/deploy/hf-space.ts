@@ -59,7 +59,11 @@ function readSpace(text: string, file: string): DeployFacts | null {
 
   const deployFile: DeployFile = { file, kind: "hf-space", processes: [] };
   const python = yamlSource(y, ["python_version"]);
-  if (python !== undefined && /^\d+(\.\d+){0,2}$/.test(python.trim())) deployFile.pythonVersion = python.trim();
+  if (python !== undefined && /^\d+(\.\d+){0,2}$/.test(python.trim())) {
+    deployFile.pythonVersion = python.trim();
+    const line = lineOf(yamlLine(y, ["python_version"]));
+    if (line !== undefined) deployFile.pythonVersionLine = line;
+  }
 
   const known = Object.hasOwn(SDKS, sdk) ? SDKS[sdk] : undefined;
   if (known !== undefined) {

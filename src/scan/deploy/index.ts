@@ -5,7 +5,6 @@
  * not a Hugging Face Space).
  */
 import type { DeployFileKind } from "../../core/app-model.js";
-import type { DeployFacts } from "../facts.js";
 import { parseAppJson } from "./app-json.js";
 import { parseCompose } from "./compose.js";
 import { parseDockerfile } from "./dockerfile.js";

@@ -9,17 +9,14 @@ import { parseCommand } from "../command.js";
 import type { DeployFacts } from "../facts.js";
 import {
   datastoreDeclared,
-  emptyFacts,
   guarded,
   isRecord,
-  looksBinary,
   normDir,
-  parseError,
-  parseYaml,
   processFrom,
   str,
   unique,
   yamlLine,
+  yamlMapping,
 } from "./common.js";
 
 const DATASTORE_TYPES = new Set(["keyvalue", "redis"]);
@@ -27,12 +24,9 @@ const DATASTORE_TYPES = new Set(["keyvalue", "redis"]);
 /** Parse a render.yaml Blueprint. */
 export function parseRender(text: string, file: string): DeployFacts {
   return guarded(file, "render", () => {
-    if (looksBinary(text)) return emptyFacts(file, "render", [parseError(file, `${file} is not a text file`)]);
-    const { yaml: y, diagnostics } = parseYaml(text, file);
-    if (y === undefined) return emptyFacts(file, "render", diagnostics);
-    const root = y.value;
-    if (root === null || root === undefined) return emptyFacts(file, "render", diagnostics);
-    if (!isRecord(root)) return emptyFacts(file, "render", [parseError(file, `${file} must hold a mapping at the top level`, 1)]);
+    const top = yamlMapping(text, file, "render");
+    if ("facts" in top) return top.facts;
+    const { yaml: y, root, diagnostics } = top;
 
     const deployFile: DeployFile = { file, kind: "render", processes: [] };
     const env: string[] = [];

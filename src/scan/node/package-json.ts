@@ -3,8 +3,8 @@
  * they imply. Pure functions over text and file-name sets; malformed JSON becomes a diagnostic.
  */
 import type { Dependency, Diagnostic } from "../../core/app-model.js";
-import { at, diagnostic } from "../../core/evidence.js";
-import { redactSecrets } from "../secrets.js";
+import { at, diagnostic, lineIndex } from "../../core/evidence.js";
+import { redactCommand, redactSecrets } from "../secrets.js";
 import type { ManifestFacts } from "../facts.js";
 import { stringPropertyValues } from "./source.js";
 
@@ -53,7 +53,7 @@ export function parsePackageJson(text: string, file: string): ManifestFacts {
   }
   if (isRecord(pkg.scripts)) {
     const scripts: Record<string, string> = {};
-    for (const [k, v] of Object.entries(pkg.scripts)) if (typeof v === "string") scripts[k] = redactSecrets(v);
+    for (const [k, v] of Object.entries(pkg.scripts)) if (typeof v === "string") scripts[k] = redactCommand(v);
     facts.scripts = scripts;
   }
 
@@ -116,22 +116,6 @@ function keyOffset(text: string, key: string, from: number): number {
     if (text[j] === ":") return i;
   }
   return -1;
-}
-
-/** offset → 1-based line, by binary search over newline offsets computed once. */
-function lineIndex(text: string): (offset: number) => number {
-  const newlines: number[] = [];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) newlines.push(i);
-  return (offset) => {
-    let lo = 0;
-    let hi = newlines.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((newlines[mid] ?? 0) < offset) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo + 1;
-  };
 }
 
 /** A `manifest-parse-error` with the line and column JSON.parse gave, and no excerpt of the text. */

@@ -5,7 +5,7 @@
  * minified bundle costs linear time. Tokens live in typed arrays to keep huge files cheap.
  */
 import type { EnvRead, NodeSourceFacts } from "../facts.js";
-import { containsSecret, isSecretName, redactSecrets } from "../secrets.js";
+import { containsSecret, isSecretName, redactCommand, redactSecrets } from "../secrets.js";
 
 // Token kinds.
 const ID = 0;
@@ -415,9 +415,11 @@ interface EnvAccess {
   vite: boolean;
 }
 
-/** Analyze one JS/TS file: env reads, spawned commands and listen ports. Never throws. */
+/**
+ * Analyze one JS/TS file: env reads, spawned commands and listen ports. Never throws. `file` is
+ * not read (facts carry lines; the caller attaches the file): it keeps the parsers' signature.
+ */
 export function analyzeNodeSource(text: string, file: string): NodeSourceFacts {
-  void file; // facts carry lines; the caller attaches the file to evidence
   const facts: NodeSourceFacts = { envReads: [], subprocesses: [], listenPorts: [] };
   try {
     analyze(tokenizeJs(text), facts);
@@ -757,7 +759,7 @@ function spawnAt(t: Tokens, i: number, cp: ChildProcessNames): NodeSourceFacts["
     }
   }
   const out: NodeSourceFacts["subprocesses"][number] = {
-    command: redactSecrets(parts.join(" ").replace(/\s+/g, " ").trim()),
+    command: redactCommand(parts.join(" ").replace(/\s+/g, " ").trim()),
     line: t.ln(i),
   };
   const cwd = opts && isBracketed(t, opts, "{") ? objectProperty(t, opts, "cwd") : undefined;

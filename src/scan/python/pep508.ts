@@ -251,19 +251,3 @@ export function toDependency(req: RequirementSpec, file: string, line: number, g
   if (req.url !== undefined) dep.url = redactUrl(req.url);
   return dep;
 }
-
-/** 1-based line lookup over precomputed line starts (binary search: no rescans on long files). */
-export function lineIndex(text: string): (offset: number) => number {
-  const starts = [0];
-  for (let i = text.indexOf("\n"); i >= 0; i = text.indexOf("\n", i + 1)) starts.push(i + 1);
-  return (offset: number) => {
-    let lo = 0;
-    let hi = starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
-  };
-}

@@ -6,9 +6,9 @@
  */
 import { parser } from "@lezer/python";
 import type { SyntaxNode } from "@lezer/common";
-import { at, diagnostic } from "../../core/evidence.js";
+import { at, diagnostic, lineIndex } from "../../core/evidence.js";
 import type { ManifestFacts } from "../facts.js";
-import { lineIndex, parseRequirementSpec, toDependency } from "./pep508.js";
+import { parseRequirementSpec, toDependency } from "./pep508.js";
 
 // ---------------------------------------------------------------------------------------------
 // setup.cfg

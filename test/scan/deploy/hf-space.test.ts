@@ -23,6 +23,7 @@ pinned: false
         file: "README.md",
         kind: "hf-space",
         pythonVersion: "3.10",
+        pythonVersionLine: 8,
         processes: [
           {
             name: "web",

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { lineIndex } from "../../../src/core/evidence.js";
 import {
   classifyUrl,
-  lineIndex,
   nameFromUrl,
   normalizeName,
   parseRequirementSpec,

@@ -174,6 +174,23 @@ describe("application objects", () => {
     ]);
   });
 
+  it("is not thrown off by calls named like Object.prototype members", () => {
+    const code = py`
+      from flask import Flask
+      app = Flask(__name__)
+      x = thing.constructor("a")
+      y = thing.toString()
+      constructor = "proj.settings"
+      @app.route("/health")
+      def health():
+          return "ok"
+    `;
+    const f = collectPythonFacts(code, "app/main.py");
+    expect(f.appObjects).toEqual([{ framework: "flask", variable: "app", line: 2 }]);
+    expect(f.routes).toEqual([{ method: "GET", path: "/health", line: 6 }]);
+    expect(f.stringModuleRefs).toEqual([]);
+  });
+
   it("resolves `from flask import Flask as F` and ignores look-alikes from other packages", () => {
     const f = scan(py`
       from flask import Flask as F

@@ -1,14 +1,15 @@
 /** Environment reads: os.environ / getenv / decouple / environs calls, os.environ["X"], pydantic settings. */
 import type { EnvRead } from "../../facts.js";
+import { containsSecret } from "../../secrets.js";
 import type { Ctx, EnvUse } from "./context.js";
 import { SECRET_NAME } from "./rules.js";
 import type { SettingsRead } from "./settings.js";
 import { subscriptParts } from "./tree.js";
 
-/** A default that must not be copied out: it may be a credential, or a URL with one inside. */
+/** A default that must not be copied out: it may be a credential, a URL with one inside, or a key. */
 function unsafeDefault(name: string, value: string | number): boolean {
   if (SECRET_NAME.test(name)) return true;
-  return typeof value === "string" && /:\/\/[^/\s]*:[^/\s]*@/.test(value);
+  return typeof value === "string" && (/:\/\/[^/\s]*:[^/\s]*@/.test(value) || containsSecret(value));
 }
 
 function toEnvRead(use: EnvUse): EnvRead {

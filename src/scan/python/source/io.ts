@@ -13,6 +13,7 @@ import {
   WRITE_RECEIVER_METHODS,
   type WriteRule,
 } from "./rules.js";
+import { redactCommand } from "../../secrets.js";
 import { callParts, kids, stringValue, subscriptParts } from "./tree.js";
 import { render, UNKNOWN, type Val } from "./values.js";
 
@@ -27,15 +28,15 @@ function token(v: Val, whole: boolean): string {
   return ELLIPSIS;
 }
 
-/** The literal part of a command: list items joined by spaces, unknown parts as "…". */
-export function commandText(v: Val): string {
+/** The literal part of a command (credentials masked): list items joined by spaces, unknown parts as "…". */
+function commandText(v: Val): string {
   let text: string;
   if (v.t === "list") {
     const tokens = v.items.slice(0, MAX_TOKENS).map((i) => token(i, false));
     if (v.open || v.items.length > MAX_TOKENS) tokens.push(ELLIPSIS);
     text = tokens.join(" ");
   } else text = token(v, true);
-  text = text.replace(/\s+/g, " ").trim();
+  text = redactCommand(text.replace(/\s+/g, " ").trim());
   return text.length > 300 ? `${text.slice(0, 299)}${ELLIPSIS}` : text || ELLIPSIS;
 }
 
@@ -120,7 +121,7 @@ export function detectCommandLiterals(ctx: Ctx, tree: { iterate(spec: { enter(n:
 }
 
 /** Kind of a written path from its own words, else from the names around it (UPLOAD_FOLDER). */
-export function classifyPath(path: string, hints = ""): DiskWriteKind | undefined {
+function classifyPath(path: string, hints = ""): DiskWriteKind | undefined {
   const p = path.toLowerCase();
   for (const [re, kind] of PATH_KINDS) if (re.test(p)) return kind;
   const h = hints.toLowerCase();

@@ -11,7 +11,7 @@ import { MODULE } from "./walk.js";
 type ModelLoad = PythonFacts["modelLoads"][number];
 
 /** A model name that is a path on disk rather than a hub id (`org/name`). */
-export function looksLocal(name: string): boolean {
+function looksLocal(name: string): boolean {
   if (/^[./~\\]/.test(name) || /^[A-Za-z]:[\\/]/.test(name) || name.includes("\\")) return true;
   const segments = name.split("/");
   if (segments.length > 2) return true;

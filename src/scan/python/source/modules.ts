@@ -15,8 +15,6 @@ const MODULE_SETTINGS: Record<string, "module" | "modules" | "callable"> = {
   ASGI_APPLICATION: "callable",
   INSTALLED_APPS: "modules",
   CELERY_IMPORTS: "modules",
-  imports: "modules",
-  include: "modules",
 };
 
 function strings(v: Val): string[] {
@@ -32,13 +30,14 @@ function push(ctx: Ctx, module: string, line: number): void {
   if (DOTTED.test(module) && firstTime(ctx, `strref\0${module}`)) ctx.facts.stringModuleRefs.push({ module, line });
 }
 
+/** Modules named in strings (settings, Celery includes, import_module), and whether the file defines tasks. */
 export function detectStringModuleRefs(ctx: Ctx): void {
   const { r, walked } = ctx;
   for (const { target, value, scope } of walked.assigns) {
     if (scope !== MODULE) continue;
     const name = r.src(target);
-    const kind = MODULE_SETTINGS[name];
-    if (!kind || name === "include" || name === "imports") continue;
+    const kind = Object.hasOwn(MODULE_SETTINGS, name) ? MODULE_SETTINGS[name] : undefined;
+    if (!kind) continue;
     const line = ctx.lines.line(target.from);
     for (const s of strings(r.eval(value, scope))) {
       if (kind === "callable") {

@@ -6,8 +6,16 @@
 import type { DatastoreKind, DiskWriteKind, ExternalApiKind, ModelLoader } from "../../../core/app-model.js";
 import type { PythonAppFramework, RunCall } from "../../facts.js";
 
+/**
+ * A lookup table with no Object.prototype behind it. Keys looked up are names from the analysed
+ * code: `x.constructor(…)` or `x.toString()` must find nothing rather than a built-in method.
+ */
+function table<T>(entries: Record<string, T>): Record<string, T> {
+  return Object.assign(Object.create(null) as Record<string, T>, entries);
+}
+
 /** Calls that build an application object. */
-export const APP_CONSTRUCTORS: Record<string, PythonAppFramework> = {
+export const APP_CONSTRUCTORS: Record<string, PythonAppFramework> = table({
   "flask.Flask": "flask",
   "fastapi.FastAPI": "fastapi",
   "starlette.applications.Starlette": "starlette",
@@ -21,16 +29,16 @@ export const APP_CONSTRUCTORS: Record<string, PythonAppFramework> = {
   "socketio.AsyncServer": "socketio",
   "django.core.wsgi.get_wsgi_application": "django",
   "django.core.asgi.get_asgi_application": "django",
-};
+});
 
 /** Route containers whose routes get a prefix: FastAPI routers and Flask blueprints. */
-export const ROUTER_CONSTRUCTORS: Record<string, { style: "fastapi" | "flask"; prefixKeyword: string }> = {
+export const ROUTER_CONSTRUCTORS: Record<string, { style: "fastapi" | "flask"; prefixKeyword: string }> = table({
   "fastapi.APIRouter": { style: "fastapi", prefixKeyword: "prefix" },
   "flask.Blueprint": { style: "flask", prefixKeyword: "url_prefix" },
-};
+});
 
 /** Decorator method → HTTP method ("methods" reads the methods= keyword, default GET). */
-export const ROUTE_DECORATORS: Record<string, string> = {
+export const ROUTE_DECORATORS: Record<string, string> = table({
   route: "methods",
   api_route: "methods",
   get: "GET",
@@ -42,21 +50,21 @@ export const ROUTE_DECORATORS: Record<string, string> = {
   options: "OPTIONS",
   websocket: "ws",
   websocket_route: "ws",
-};
+});
 
 /** Route registrations by call: path position, and the method (or "methods" for the keyword). */
-export const ROUTE_CALLS: Record<string, { method: string }> = {
+export const ROUTE_CALLS: Record<string, { method: string }> = table({
   add_url_rule: { method: "methods" },
   add_api_route: { method: "methods" },
   add_api_websocket_route: { method: "ws" },
   add_websocket_route: { method: "ws" },
-};
+});
 /** Route objects listed in a routes table (Starlette style): constructor → method. */
-export const ROUTE_OBJECTS: Record<string, string> = {
+export const ROUTE_OBJECTS: Record<string, string> = table({
   "starlette.routing.Route": "methods",
   "starlette.routing.WebSocketRoute": "ws",
   "fastapi.routing.APIRoute": "methods",
-};
+});
 
 /** Where host and port sit in a run call: keyword name and, when positional, index. */
 export interface RunRule {
@@ -70,17 +78,17 @@ export interface RunRule {
 }
 
 /** Module-level functions that start a server. */
-export const MODULE_RUNS: Record<string, RunRule> = {
+export const MODULE_RUNS: Record<string, RunRule> = table({
   "uvicorn.run": { kind: "uvicorn-run", host: [-1, "host"], port: [-1, "port"], target: true, workers: "workers" },
   "uvicorn.Config": { kind: "uvicorn-run", host: [-1, "host"], port: [-1, "port"], target: true, workers: "workers" },
   "waitress.serve": { kind: "waitress-serve", host: [-1, "host"], port: [-1, "port"], listen: "listen" },
   "hypercorn.asyncio.serve": { kind: "hypercorn-run" },
   "hypercorn.trio.serve": { kind: "hypercorn-run" },
   "aiohttp.web.run_app": { kind: "other", host: [-1, "host"], port: [-1, "port"] },
-};
+});
 
 /** Methods on application objects that start a server, by framework. */
-export const METHOD_RUNS: Record<string, Partial<Record<PythonAppFramework, RunRule>>> = {
+export const METHOD_RUNS: Record<string, Partial<Record<PythonAppFramework, RunRule>>> = table({
   run: {
     flask: { kind: "flask-run", host: [0, "host"], port: [1, "port"] },
     socketio: { kind: "socketio-run", host: [1, "host"], port: [2, "port"] },
@@ -88,7 +96,7 @@ export const METHOD_RUNS: Record<string, Partial<Record<PythonAppFramework, RunR
   launch: {
     gradio: { kind: "gradio-launch", host: [-1, "server_name"], port: [-1, "server_port"] },
   },
-};
+});
 
 /** How a model loader's argument is read. `hub` names are remote unless they look like a local path. */
 export interface ModelRule {
@@ -101,7 +109,7 @@ export interface ModelRule {
 }
 
 /** Model loaders called by their dotted name. */
-export const MODEL_CALLS: Record<string, ModelRule> = {
+export const MODEL_CALLS: Record<string, ModelRule> = table({
   "transformers.pipeline": { loader: "pipeline", arg: [1, "model"], where: "hub" },
   "huggingface_hub.hf_hub_download": { loader: "hf_hub_download", arg: [0, "repo_id"], where: "hub" },
   "huggingface_hub.snapshot_download": { loader: "snapshot_download", arg: [0, "repo_id"], where: "hub" },
@@ -126,7 +134,7 @@ export const MODEL_CALLS: Record<string, ModelRule> = {
   "faster_whisper.WhisperModel": { loader: "other", arg: [0, "model_size_or_path"], where: "hub", idPrefix: "faster-whisper-" },
   "spacy.load": { loader: "other", arg: [0, "name"], where: "hub" },
   "ultralytics.YOLO": { loader: "other", arg: [0, "model"], where: "hub" },
-};
+});
 
 /** Top-level folders that mark a model name as a local path rather than a hub id. */
 export const LOCAL_MODEL_DIRS = new Set([
@@ -139,7 +147,7 @@ export const MODEL_FILE_EXT = /\.(pt|pth|bin|joblib|pkl|pickle|h5|keras|onnx|saf
 const WEIGHT_EXT = /\.(pt|pth|bin|joblib|pkl|pickle|h5|keras|onnx|safetensors|gguf|ggml|ckpt|tflite|cbm|ubj)$/;
 
 /** Commands: `first` takes the first argument (a list or a shell string), `varargs` every positional. */
-export const SUBPROCESS_CALLS: Record<string, { args: "first" | "varargs"; keyword?: string }> = {
+export const SUBPROCESS_CALLS: Record<string, { args: "first" | "varargs"; keyword?: string }> = table({
   "subprocess.run": { args: "first", keyword: "args" },
   "subprocess.Popen": { args: "first", keyword: "args" },
   "subprocess.call": { args: "first", keyword: "args" },
@@ -151,7 +159,7 @@ export const SUBPROCESS_CALLS: Record<string, { args: "first" | "varargs"; keywo
   "os.popen": { args: "first", keyword: "cmd" },
   "asyncio.create_subprocess_exec": { args: "varargs" },
   "asyncio.create_subprocess_shell": { args: "first", keyword: "cmd" },
-};
+});
 
 /** Calls that write a path: which argument, and the kind (forced, or a fallback when the path says nothing). */
 export interface WriteRule {
@@ -161,7 +169,7 @@ export interface WriteRule {
 }
 
 /** Functions that write a path, by dotted name. */
-export const WRITE_CALLS: Record<string, WriteRule> = {
+export const WRITE_CALLS: Record<string, WriteRule> = table({
   "os.makedirs": { arg: [0, "name"], kind: "other" },
   "os.mkdir": { arg: [0, "path"], kind: "other" },
   "sqlite3.connect": { arg: [0, "database"], kind: "sqlite", force: true },
@@ -186,10 +194,10 @@ export const WRITE_CALLS: Record<string, WriteRule> = {
   "numpy.savez": { arg: [0, "file"], kind: "output" },
   "numpy.savetxt": { arg: [0, "fname"], kind: "output" },
   "matplotlib.pyplot.savefig": { arg: [0, "fname"], kind: "output" },
-};
+});
 
 /** Methods that write to their first argument (any receiver). */
-export const WRITE_METHODS: Record<string, WriteRule> = {
+export const WRITE_METHODS: Record<string, WriteRule> = table({
   save: { arg: [0, "path"], kind: "output" },
   save_model: { arg: [0, "fname"], kind: "models" },
   save_pretrained: { arg: [0, "save_directory"], kind: "models", force: true },
@@ -201,7 +209,7 @@ export const WRITE_METHODS: Record<string, WriteRule> = {
   to_feather: { arg: [0, "path"], kind: "output" },
   savefig: { arg: [0, "fname"], kind: "output" },
   download_file: { arg: [2, "Filename"], kind: "other" },
-};
+});
 
 /** Methods that write to the path they are called on (`Path(p).mkdir()`). */
 export const WRITE_RECEIVER_METHODS = new Set(["mkdir", "write_text", "write_bytes", "touch"]);
@@ -217,12 +225,12 @@ export const TEMPFILE_CALLS = new Set([
 ]);
 
 /** Keyword arguments that name a directory written at run time, in any call. */
-export const WRITE_KEYWORDS: Record<string, DiskWriteKind> = {
+export const WRITE_KEYWORDS: Record<string, DiskWriteKind> = table({
   cache_dir: "cache",
   cache_folder: "cache",
   download_root: "cache",
   local_dir: "models",
-};
+});
 
 /** Env vars that point libraries at a cache directory. */
 export const CACHE_ENV = new Set([
@@ -250,7 +258,7 @@ export const PATH_KINDS: [RegExp, DiskWriteKind][] = [
 ];
 
 /** Connection calls by datastore; `arg` says where the URL, DSN or host is. */
-export const DATASTORE_CALLS: Record<string, { kind: DatastoreKind | "url"; args: [number, string][] }> = {
+export const DATASTORE_CALLS: Record<string, { kind: DatastoreKind | "url"; args: [number, string][] }> = table({
   "psycopg2.connect": { kind: "postgresql", args: [[0, "dsn"], [-1, "host"]] },
   "psycopg2.pool.SimpleConnectionPool": { kind: "postgresql", args: [[2, "dsn"], [-1, "host"]] },
   "psycopg2.pool.ThreadedConnectionPool": { kind: "postgresql", args: [[2, "dsn"], [-1, "host"]] },
@@ -283,7 +291,7 @@ export const DATASTORE_CALLS: Record<string, { kind: DatastoreKind | "url"; args
   "sqlalchemy.ext.asyncio.create_async_engine": { kind: "url", args: [[0, "url"]] },
   "sqlmodel.create_engine": { kind: "url", args: [[0, "url"]] },
   "databases.Database": { kind: "url", args: [[0, "url"]] },
-};
+});
 
 /** URL schemes → datastore kind. */
 export const URL_SCHEMES: [RegExp, DatastoreKind][] = [
@@ -296,7 +304,7 @@ export const URL_SCHEMES: [RegExp, DatastoreKind][] = [
 ];
 
 /** Modules whose import means the datastore a bare DATABASE_URL points at. */
-export const DRIVER_IMPORTS: Record<string, DatastoreKind> = {
+export const DRIVER_IMPORTS: Record<string, DatastoreKind> = table({
   psycopg2: "postgresql",
   psycopg: "postgresql",
   asyncpg: "postgresql",
@@ -304,7 +312,7 @@ export const DRIVER_IMPORTS: Record<string, DatastoreKind> = {
   pymysql: "mysql",
   MySQLdb: "mysql",
   aiomysql: "mysql",
-};
+});
 
 /** Imports (module or imported name, dotted prefix) that mean an external API. */
 export const API_IMPORTS: [string, ExternalApiKind][] = [
@@ -324,7 +332,7 @@ export const API_IMPORTS: [string, ExternalApiKind][] = [
 ];
 
 /** Calls that build an API client. */
-export const API_CALLS: Record<string, ExternalApiKind> = {
+export const API_CALLS: Record<string, ExternalApiKind> = table({
   "openai.OpenAI": "openai",
   "openai.AsyncOpenAI": "openai",
   "openai.AzureOpenAI": "openai",
@@ -337,7 +345,7 @@ export const API_CALLS: Record<string, ExternalApiKind> = {
   "replicate.run": "replicate",
   "replicate.Client": "replicate",
   "stripe.StripeClient": "stripe",
-};
+});
 
 /** Host names in string literals that mean an external API. */
 export const API_URLS: [string, ExternalApiKind][] = [

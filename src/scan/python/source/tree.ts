@@ -4,24 +4,14 @@
  * thousands of levels deep.
  */
 import type { SyntaxNode } from "@lezer/common";
+import { lineIndex } from "../../../core/evidence.js";
 
 /** Maps character offsets to 1-based lines in O(log n) after one linear pass. */
 export class LineIndex {
-  private readonly starts: number[] = [0];
+  readonly line: (offset: number) => number;
 
   constructor(text: string) {
-    for (let i = text.indexOf("\n"); i !== -1; i = text.indexOf("\n", i + 1)) this.starts.push(i + 1);
-  }
-
-  line(offset: number): number {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if ((this.starts[mid] ?? 0) <= offset) lo = mid;
-      else hi = mid - 1;
-    }
-    return lo + 1;
+    this.line = lineIndex(text);
   }
 }
 
