@@ -77,7 +77,7 @@ export function buildParts(imageMB: Interval, installed: Resolved[], image: Part
 export function coldStartParts(svc: Service, model: AppModel): Part[] {
   const f = facts();
   const t = f.params.throughput;
-  if (svc.language === "node") return [part("node start", "overhead", f.interpreter.startSeconds, 40)];
+  if (svc.language === "node") return [part("Node.js server start", "overhead", f.params.node.startSeconds)];
   const parts: Part[] = [part("Python start", "interpreter", f.interpreter.startSeconds)];
   const cpu = svc.torch?.cpuOnly ?? false;
   const imported = importedPackages(svc.imports, serviceDependencies(svc, model), cpu);

@@ -35,8 +35,9 @@ function processMemory(label: string, modules: string[], svc: Pick<Service, "man
   const out: ProcessMemory = { parts: [], sharedMB: 0, privateMB: 0, transientMB: 0, unknown: [] };
   const interp = part(`${label}: Python interpreter`, "interpreter", f.interpreter.rssMB);
   out.parts.push(interp);
-  out.sharedMB += interp.expected * 0.4;
-  out.privateMB += interp.expected * 0.6;
+  const interpShare = anonShare("python");
+  out.sharedMB += interp.expected * (1 - interpShare);
+  out.privateMB += interp.expected * interpShare;
   for (const p of packages) addImport(out, label, p);
   for (const m of models) {
     out.parts.push({ ...m.ram, label: `${label}: ${m.ram.label}` });
@@ -78,7 +79,9 @@ export function treeMemory(svc: Service, model: AppModel): TreeMemory {
   const tree: TreeMemory = { start: [], peakExtra: [], steadyExtra: [], processes: 1, unknown: [...app.unknown] };
   const server = svc.server;
   const workers = server?.workers ?? (server?.kind === "celery" ? p.workers.celeryDefaultConcurrency.value : 1);
-  const share = (mb: number, label: string, source: string): Part => ({ label, kind: "workers", low: mb * 0.8, expected: mb, high: mb * 1.25, source });
+  // Worker memory is derived from published gunicorn measurements: their uncertainty applies.
+  const workerSpread = p.uncertainty.published.value;
+  const share = (mb: number, label: string, source: string): Part => ({ label, kind: "workers", low: mb * (1 - workerSpread), expected: mb, high: mb * (1 + workerSpread), source });
   const erosion = p.workers.copyOnWriteErosion;
 
   if (server?.kind === "gunicorn" && !server.preload) {
@@ -118,7 +121,7 @@ export function treeMemory(svc: Service, model: AppModel): TreeMemory {
     const cmdHead = sub.command.split(" ").slice(0, 3).join(" ");
     const child = processMemory(`subprocess ${cmdHead}`, modules, svc, model, subModels);
     const total = child.parts.reduce((a, x) => a + x.expected, 0) + child.transientMB;
-    const spread = child.parts.some((x) => x.unknown) ? 0.5 : 0.25;
+    const spread = child.parts.some((x) => x.unknown) ? p.uncertainty.rule.value : p.uncertainty.published.value;
     const biggest = [...child.parts].sort((a, b) => b.expected - a.expected).slice(0, 3).map((x) => `${x.label.replace(/^[^:]*: /, "")} ${round(x.expected, 0)} MB`);
     const childPart: Part = { label: `subprocess ${cmdHead} (${biggest.join(", ")}${child.parts.length > 3 ? `, ${child.parts.length - 3} more` : ""})`, kind: "subprocess", low: total * (1 - spread), expected: total, high: total * (1 + spread), source: "sum of its imports and models (this breakdown)" };
     tree.peakExtra.push(childPart);

@@ -47,7 +47,7 @@ function hubWeights(id: string): { mb: Interval; source: string; format: string;
   const key = id.toLowerCase().replace(/^models\//, "");
   const known = f.models.get(key) ?? f.models.get(key.split("/").pop() ?? key);
   const s = known?.weightsMB ?? f.unknownModelMB;
-  const spread = known ? spreadOf(s.source) : 0.5;
+  const spread = known ? spreadOf(s.source) : f.params.uncertainty.rule.value;
   return { mb: { low: s.value * (1 - spread), expected: s.value, high: s.value * (1 + spread) * (known ? 1 : 2) }, source: s.source, format: known?.format ?? "unknown", unknown: !known };
 }
 

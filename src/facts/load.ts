@@ -22,7 +22,7 @@ export const EstimateParams = z.object({
   throughput: z.object({ packageDownload: Range, packageInstall: Range, imageExport: Range, modelDownload: Range, modelLoad: Range, aptInstall: Range }),
   build: z.object({ fixedSeconds: Range, wheelShareOfInstalled: Sourced }),
   systemPackages: z.record(z.string(), z.union([Sourced, z.string()])),
-  node: z.object({ nextRssMB: Sourced, nodeModulesMB: Sourced }),
+  node: z.object({ nextRssMB: Sourced, nodeModulesMB: Sourced, startSeconds: Sourced }),
 });
 export type EstimateParams = z.infer<typeof EstimateParams>;
 
