@@ -4,6 +4,7 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { InputError } from "../core/errors.js";
+import { readJsonInput } from "../core/input.js";
 import { Platform } from "./schema.js";
 
 const DIR = new URL("./platforms/", import.meta.url);
@@ -31,13 +32,7 @@ export function shippedPlatforms(): Platform[] {
 export function loadCatalog(overrideFile?: string): Platform[] {
   const platforms = new Map(shippedPlatforms().map((p) => [p.id, p]));
   if (overrideFile) {
-    let data: unknown;
-    try {
-      data = JSON.parse(readFileSync(overrideFile, "utf8"));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      throw new InputError(`${overrideFile}: ${code === "ENOENT" ? "no such file" : code ? `cannot read (${code})` : "not valid JSON"}`);
-    }
+    const data = readJsonInput(overrideFile);
     for (const [i, p] of (Array.isArray(data) ? data : [data]).entries()) {
       const platform = parsePlatform(p, `${overrideFile}${Array.isArray(data) ? ` entry ${i + 1}` : ""}`);
       platforms.set(platform.id, platform);

@@ -1,6 +1,6 @@
 /** `shipfit estimate [DIR] [--json]`: image size, build time, RAM and cold start per service. */
-import { readFileSync } from "node:fs";
 import { InputError, UsageError } from "../../core/errors.js";
+import { readJsonInput } from "../../core/input.js";
 import { estimate, type MeasuredFigures } from "../../estimate/estimate.js";
 import type { Figure, Footprint, ServiceFootprint } from "../../estimate/footprint.js";
 import { scan } from "../../scan/scan.js";
@@ -49,13 +49,7 @@ Exit codes: 0 estimated; 2 DIR missing or unreadable, a bad --measured file, or 
 };
 
 function readMeasured(file: string): MeasuredFigures[] {
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, "utf8"));
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: ${code === "ENOENT" ? "no such file" : code ? `cannot read (${code})` : "not valid JSON"}`);
-  }
+  const data = readJsonInput(file);
   const list = Array.isArray(data) ? data : [data];
   for (const [i, m] of list.entries()) {
     const r = m as Record<string, unknown>;
