@@ -109,6 +109,12 @@ function evaluateService(model: AppModel, svc: Service, fp: ServiceFootprint, pl
         : { rule: "image", verdict: "blocker", message: `image ${Math.round(fp.imageMB.expected)} MB exceeds the ${imageLimit} MB limit` },
     );
   }
+  // Requests the app lets run long (gunicorn --timeout) against the platform's request limit.
+  const timeout = plan.limits.requestTimeoutSeconds?.value;
+  const longest = svc.kind !== "worker" ? svc.server?.timeoutSeconds : undefined;
+  if (timeout !== undefined && longest !== undefined && longest > timeout) {
+    checks.push({ rule: "timeout", verdict: "risk", message: `${svc.server?.kind} lets a request run ${longest} s (--timeout) but ${plan.name} ends requests after ${timeout} s` });
+  }
   if (svc.kind === "worker" && !plan.features.backgroundWorkers) checks.push({ rule: "worker", verdict: "blocker", message: `${plan.name} cannot run a background worker` });
   if (usesWebsockets(svc) && !plan.features.websockets) checks.push({ rule: "websockets", verdict: "blocker", message: `${svc.id} uses websockets, which ${plan.name} does not carry` });
   if (svc.gpu.value && !plan.features.gpu) checks.push({ rule: "gpu", verdict: "blocker", message: `${svc.id} uses CUDA; ${plan.name} has no GPU` });

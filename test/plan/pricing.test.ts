@@ -183,3 +183,13 @@ describe("fit rules", () => {
     expect(ramNeed(footprint("web", 1000))).toBe(Math.ceil(1000 * headroom));
   });
 });
+
+describe("request timeout", () => {
+  it("a server timeout longer than the platform's request limit is a risk", async () => {
+    const model = await scan(seed({ "requirements.txt": "flask\ngunicorn\n", "app.py": "from flask import Flask\napp = Flask(__name__)\n", Procfile: "web: gunicorn --timeout 120 -b 0.0.0.0:$PORT app:app\n" }));
+    const p = platform("h", [{ id: "h:basic", name: "Basic", monthlyFeeUSD: f(0), pricing: { model: "free" }, limits: { ramMB: f(512), requestTimeoutSeconds: f(30) }, features: base, confidence: "vendor", notes: [] }]);
+    const o = evaluatePlan(model, [footprint("web", 100)], p, p.plans[0]!, {}, traffic({}));
+    expect(o.services[0]?.checks.find((c) => c.rule === "timeout")).toMatchObject({ verdict: "risk", message: expect.stringMatching(/120 s .* after 30 s/) });
+    expect(o.fits).toBe(true);
+  });
+});
