@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 
-const date = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, "YYYY-MM-DD");
+const date = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, "YYYY-MM or YYYY-MM-DD");
 
 /** How much to trust a figure: read in vendor docs, seen second-hand, or recalled (check it). */
 export const CatalogConfidence = z.enum(["vendor", "second-hand", "recalled"]);

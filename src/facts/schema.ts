@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 
-const date = z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, "YYYY-MM-DD");
+const date = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$/, "YYYY-MM or YYYY-MM-DD");
 
 /** A number with where it comes from. `source` is a URL, an issue/PR reference, or "measured: …". */
 export const Sourced = z.object({
