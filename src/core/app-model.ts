@@ -360,6 +360,7 @@ export const Service = z.object({
   server: ServerSettings.optional(),
   port: fact(z.number().int()).optional(),
   readsPortEnv: fact(z.boolean()),
+  portVar: z.string().optional().describe("Environment variable the port is read from when it is not PORT (e.g. API_PORT)"),
   bindHost: fact(z.string()).optional(),
   healthPath: fact(z.string()).optional(),
   manifests: z.array(z.string()).describe("Manifest files whose dependencies this service installs"),

@@ -106,11 +106,13 @@ export function applyServer(service: Service, cmd: CommandFacts, start: StartCom
   if (cmd.portFromEnv || cmd.port !== undefined) {
     if (cmd.port !== undefined) service.port = factOf(cmd.port, sure, startEvidence);
     const note = notPort(cmd.portFromEnv);
+    if (note && cmd.portFromEnv) service.portVar = cmd.portFromEnv;
     service.readsPortEnv = factOf(cmd.portFromEnv === "PORT", sure, note ? startEvidence.map((e) => ({ ...e, note })) : startEvidence);
   } else if (call && (call.port !== undefined || call.portFromEnv)) {
     const evidence = [...callAt, ...(extra.port ?? [])];
     if (call.port !== undefined) service.port = factOf(call.port, "high", evidence);
     const note = notPort(call.portFromEnv);
+    if (note && call.portFromEnv) service.portVar = call.portFromEnv;
     service.readsPortEnv = factOf(call.portFromEnv === "PORT", "high", note ? evidence.map((e, i) => (i === 0 ? { ...e, note } : e)) : evidence);
   } else if (defaults) {
     service.port = factOf(defaults.port, "medium", [anchor(`${serverKind} default port`)]);
