@@ -4,3 +4,8 @@ export * from "./core/app-model.js";
 export { UserError, UsageError, InputError, isUserError } from "./core/errors.js";
 export { estimate, type EstimateOptions, type MeasuredFigures } from "./estimate/estimate.js";
 export type { Footprint, ServiceFootprint, Figure, Part, Interval } from "./estimate/footprint.js";
+export { plan } from "./plan/plan.js";
+export type { PlanResult, PlanOption, PlanOptions } from "./plan/types.js";
+export { loadCatalog } from "./catalog/load.js";
+export { generate, TARGETS } from "./generate/index.js";
+export type { GeneratedFile, TargetId } from "./generate/types.js";

@@ -70,6 +70,22 @@ export function productionCommand(s: Service): { command: string; fixes: string[
   return { command, fixes, port: defaultPort };
 }
 
+/**
+ * Folders (relative to the service root) whose files must survive restarts: upload folders, SQLite
+ * files' folders, models written at run time. Paths from env vars cannot be known; the app's own
+ * folder ('.') cannot be a volume (it would hide the code), so a SQLite file there is left to a note.
+ */
+function durablePaths(model: AppModel, s: Service): string[] {
+  const prefix = s.root === "." ? "" : `${s.root}/`;
+  const dirs = model.diskWrites
+    .filter((w) => w.service === s.id && DURABLE.has(w.kind) && !w.path.startsWith("${"))
+    .map((w) => (w.kind === "sqlite" ? path.posix.dirname(w.path) : w.path))
+    .map((p) => p.replace(/^\.\//, ""))
+    .map((p) => (prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p))
+    .filter((p) => p !== "" && p !== "." && !p.startsWith("/tmp"));
+  return [...new Set(dirs)].sort();
+}
+
 function memoryMB(fp: ServiceFootprint): number {
   const need = Math.max(fp.ram.peakMB.expected, fp.ram.steadyMB.expected) * (1 + planParams.ramHeadroom.value);
   return Math.ceil(need / 64) * 64;
@@ -96,7 +112,7 @@ function servicePlan(model: AppModel, s: Service, fp: ServiceFootprint): Service
     systemPackages: system,
     requirements: requirementFiles(model, s),
     env: model.envVars.filter((v) => v.services.includes(s.id)).map((v) => ({ name: v.name, secret: v.secret })),
-    durablePaths: [...new Set(model.diskWrites.filter((w) => w.service === s.id && DURABLE.has(w.kind) && !w.path.startsWith("${")).map((w) => (w.kind === "sqlite" ? path.posix.dirname(w.path) : w.path)).map((p) => p.replace(/^\.\//, "") || "."))],
+    durablePaths: durablePaths(model, s),
     pythonVersion: /(\d+\.\d+)/.exec(s.pythonVersion?.value ?? "")?.[1] ?? "3.11",
     nodeVersion: /(\d+)/.exec(s.nodeVersion?.value ?? "")?.[1] ?? "20",
   };

@@ -27,6 +27,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./plan.js")).planCommand,
   },
   {
+    name: "generate",
+    summary: "Dockerfile, Procfile, railway.json, render.yaml, fly.toml, Cloud Run, compose, Kubernetes, CI, .env example",
+    load: async () => (await import("./generate.js")).generateCommand,
+  },
+  {
     name: "catalog",
     summary: "the platforms and plans shipfit prices, with sources and confidence",
     load: async () => (await import("./catalog.js")).catalogCommand,

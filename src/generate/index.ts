@@ -1,0 +1,25 @@
+/** Every generation target, in the order `all` writes them, and the library entry `generate`. */
+import type { AppModel } from "../core/app-model.js";
+import { generateContext, type ContextOptions } from "./context.js";
+import { cloudRun } from "./targets/cloud-run.js";
+import { compose } from "./targets/compose.js";
+import { docker } from "./targets/docker.js";
+import { env } from "./targets/env.js";
+import { fly } from "./targets/fly.js";
+import { githubActions } from "./targets/github-actions.js";
+import { kubernetes } from "./targets/kubernetes.js";
+import { procfile } from "./targets/procfile.js";
+import { railway } from "./targets/railway.js";
+import { render } from "./targets/render.js";
+import { requirementsProd } from "./targets/requirements-prod.js";
+import type { GeneratedFile, Generator, TargetId } from "./types.js";
+
+export const GENERATORS: Generator[] = [docker, procfile, railway, render, fly, cloudRun, compose, kubernetes, githubActions, env, requirementsProd];
+
+export const TARGETS: TargetId[] = GENERATORS.map((g) => g.target);
+
+/** The files of `targets` for a scanned app (pure: nothing is written; see write.ts). */
+export function generate(model: AppModel, targets: TargetId[], options: ContextOptions = {}): GeneratedFile[] {
+  const ctx = generateContext(model, options);
+  return targets.flatMap((t) => GENERATORS.find((g) => g.target === t)?.generate(ctx) ?? []);
+}

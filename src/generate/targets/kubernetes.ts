@@ -1,0 +1,131 @@
+/**
+ * Kubernetes manifests: per service a Deployment (requests and limits from the estimate, startup and
+ * readiness probes, non-root), a Service for web services and an HPA; plus a ConfigMap and a Secret template.
+ */
+import path from "node:path";
+import { stringify } from "yaml";
+import type { GenerateContext, GeneratedFile, Generator, ServicePlan } from "../types.js";
+
+const PROBE_PERIOD = 10;
+// The generated Dockerfile's non-root user; runAsNonRoot cannot verify a user given by name.
+const RUN_AS = 10001;
+
+function slug(text: string): string {
+  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "app";
+}
+
+function yamlDocs(header: string, docs: unknown[]): string {
+  return header + docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join("---\n");
+}
+
+function names(ctx: GenerateContext) {
+  const app = slug(ctx.model.name);
+  return { app, config: `${app}-config`, secret: `${app}-secrets` };
+}
+
+function serviceDocs(ctx: GenerateContext, s: ServicePlan): GeneratedFile {
+  const n = names(ctx);
+  const name = `${n.app}-${slug(s.service.id)}`;
+  const web = s.service.kind !== "worker";
+  const labels = { "app.kubernetes.io/name": name, "app.kubernetes.io/part-of": n.app };
+  const owner = ctx.services.filter((x) => x.root === s.root).find((x) => x.service.kind !== "worker") === s;
+  const requestMiB = Math.ceil(s.footprint.ram.steadyMB.expected / 64) * 64;
+  const fixes: string[] = [...s.commandFixes];
+
+  const env: Record<string, unknown>[] = [];
+  if (web) env.push({ name: "PORT", value: String(s.port) });
+  for (const v of s.env) {
+    if (v.secret) env.push({ name: v.name, valueFrom: { secretKeyRef: { name: n.secret, key: v.name } } });
+  }
+  const container: Record<string, unknown> = { name: slug(s.service.id), image: `REGISTRY/${name}:latest` };
+  if (web) container.ports = [{ name: "http", containerPort: s.port }];
+  if (env.length) container.env = env;
+  if (s.env.some((v) => !v.secret && v.name !== "PORT")) container.envFrom = [{ configMapRef: { name: n.config } }];
+  container.resources = {
+    requests: { memory: `${requestMiB}Mi`, cpu: "100m" },
+    limits: { memory: `${s.memoryMB}Mi`, cpu: "1000m" },
+  };
+  if (web) {
+    const probe = s.healthPath ? { httpGet: { path: s.healthPath, port: "http" } } : { tcpSocket: { port: "http" } };
+    const failureThreshold = Math.max(3, Math.ceil(s.startPeriodSeconds / PROBE_PERIOD));
+    container.startupProbe = { ...probe, periodSeconds: PROBE_PERIOD, failureThreshold };
+    container.readinessProbe = { ...probe, periodSeconds: PROBE_PERIOD, failureThreshold: 3 };
+    fixes.push(`startup probe ${s.healthPath ? `on ${s.healthPath}` : `on TCP port ${s.port} (no health route found)`} allows ${failureThreshold * PROBE_PERIOD} s for an estimated start of ${s.startPeriodSeconds} s; readiness probe keeps traffic off a pod that stops answering`);
+  }
+  container.securityContext = { allowPrivilegeEscalation: false };
+  const deployment = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, labels },
+    spec: {
+      replicas: 1,
+      selector: { matchLabels: { "app.kubernetes.io/name": name } },
+      template: {
+        metadata: { labels },
+        spec: {
+          securityContext: { runAsNonRoot: true, runAsUser: RUN_AS, runAsGroup: RUN_AS },
+          containers: [container],
+        },
+      },
+    },
+  };
+  fixes.push(`requests ${requestMiB} Mi (estimated steady use) and is limited to ${s.memoryMB} Mi (peak plus headroom); CPU 100m requested, 1 core limit`);
+  fixes.push(`runs as non-root user ${RUN_AS}`);
+  const secrets = s.env.filter((v) => v.secret).map((v) => v.name);
+  if (secrets.length) fixes.push(`${secrets.join(", ")} come from the Secret ${n.secret} (secretKeyRef), never from the manifest`);
+  const docs: unknown[] = [deployment];
+  if (web) {
+    docs.push({
+      apiVersion: "v1",
+      kind: "Service",
+      metadata: { name, labels },
+      spec: { selector: { "app.kubernetes.io/name": name }, ports: [{ name: "http", port: 80, targetPort: "http" }] },
+    });
+    fixes.push(`Service ${name} on port 80 → ${s.port}`);
+  }
+  docs.push({
+    apiVersion: "autoscaling/v2",
+    kind: "HorizontalPodAutoscaler",
+    metadata: { name, labels },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
+      minReplicas: 1,
+      maxReplicas: 3,
+      metrics: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: 70 } } }],
+    },
+  });
+  fixes.push("scales from 1 to 3 pods at 70 % CPU");
+  const paths = s.durablePaths;
+  if (paths.length) fixes.push(`${paths.join(", ")} must survive restarts: add a PersistentVolumeClaim (not generated; it pins the pod to one replica with ReadWriteOnce)`);
+  const dockerfile = path.posix.join(s.root, owner ? "Dockerfile" : `Dockerfile.${s.service.id}`);
+  const header = `# Generated by \`shipfit generate kubernetes\` for ${s.service.id}. Image: build ${dockerfile}, push it, replace REGISTRY; apply k8s/config.yaml first.\n`;
+  return { path: path.posix.join("k8s", `${slug(s.service.id)}.yaml`), content: yamlDocs(header, docs), format: "yaml", target: "kubernetes", fixes };
+}
+
+function configDocs(ctx: GenerateContext): GeneratedFile {
+  const n = names(ctx);
+  const all = ctx.services.flatMap((s) => s.env).filter((v) => v.name !== "PORT");
+  const plain = [...new Set(all.filter((v) => !v.secret).map((v) => v.name))].sort();
+  const secret = [...new Set(all.filter((v) => v.secret).map((v) => v.name))].sort();
+  const labels = { "app.kubernetes.io/part-of": n.app };
+  const docs = [
+    { apiVersion: "v1", kind: "ConfigMap", metadata: { name: n.config, labels }, data: Object.fromEntries(plain.map((k) => [k, ""])) },
+    { apiVersion: "v1", kind: "Secret", metadata: { name: n.secret, labels }, type: "Opaque", stringData: Object.fromEntries(secret.map((k) => [k, ""])) },
+  ];
+  const header =
+    "# Generated by `shipfit generate kubernetes`: fill in the values before applying, and never commit the filled Secret\n" +
+    "# (create it with `kubectl create secret generic` instead). An empty value overrides the app's default: delete keys you do not set.\n";
+  const fixes = [
+    `ConfigMap ${n.config} lists the ${plain.length} settings the app reads, with no values`,
+    `Secret ${n.secret} template lists the ${secret.length} secrets (${secret.join(", ") || "none"}), all blank`,
+  ];
+  return { path: "k8s/config.yaml", content: yamlDocs(header, docs), format: "yaml", target: "kubernetes", fixes };
+}
+
+export const kubernetes: Generator = {
+  target: "kubernetes",
+  summary: "Kubernetes Deployment, Service, HPA per service, plus ConfigMap and Secret template",
+  generate(ctx) {
+    return [...ctx.services.map((s) => serviceDocs(ctx, s)), configDocs(ctx)];
+  },
+};
