@@ -4,31 +4,12 @@
  */
 import { stringify } from "yaml";
 import type { GenerateContext, GeneratedFile, Generator, ServicePlan } from "../types.js";
+import { cwdFiles, mountPath, slug } from "./common.js";
 
 const LOCAL_URL: Record<"postgresql" | "redis", { service: string; url: string; fallback: string }> = {
   postgresql: { service: "postgres", url: "postgresql://postgres@postgres:5432/app", fallback: "DATABASE_URL" },
   redis: { service: "redis", url: "redis://redis:6379/0", fallback: "REDIS_URL" },
 };
-
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "app";
-}
-
-/** SQLite files a service writes straight into its working directory: no volume can be mounted over the code. */
-function cwdFiles(ctx: GenerateContext, s: ServicePlan): string[] {
-  const prefix = s.root === "." ? "" : `${s.root}/`;
-  return ctx.model.diskWrites
-    .filter((w) => w.service === s.service.id && w.kind === "sqlite" && !w.path.startsWith("${"))
-    .map((w) => w.path.replace(/^\.\//, ""))
-    .map((p) => (prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p))
-    .filter((p) => !p.includes("/"));
-}
-
-function mountPath(p: string): string | undefined {
-  const clean = p.replace(/^\.\/+/, "").replace(/\/+$/, "");
-  if (!clean || clean === "." || clean.startsWith("..") || clean.startsWith("/")) return undefined;
-  return `/app/${clean}`;
-}
 
 function varFor(ctx: GenerateContext, kind: "postgresql" | "redis"): string {
   return ctx.model.datastores.find((d) => d.kind === kind && d.envVar)?.envVar ?? LOCAL_URL[kind].fallback;

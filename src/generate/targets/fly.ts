@@ -6,6 +6,7 @@ import path from "node:path";
 import { stringify } from "smol-toml";
 import flyCatalog from "../../catalog/platforms/fly.json" with { type: "json" };
 import type { GenerateContext, GeneratedFile, Generator, ServicePlan } from "../types.js";
+import { cwdFiles, mountPath, slug } from "./common.js";
 
 export interface FlyVm {
   memory: number;
@@ -27,26 +28,6 @@ export function flyVm(memoryMB: number): FlyVm {
   // A performance vCPU carries at most 8 GB on Fly; cpus must be a power of two up to 16.
   const cpus = [1, 2, 4, 8, 16].find((c) => c * 8192 >= memory) ?? 16;
   return { memory, cpus, cpuKind: "performance" };
-}
-
-function slug(text: string, sep = "-"): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, sep).replace(new RegExp(`^\\${sep}+|\\${sep}+$`, "g"), "") || "app";
-}
-
-/** SQLite files a service writes straight into its working directory: no volume can be mounted over the code. */
-function cwdFiles(ctx: GenerateContext, s: ServicePlan): string[] {
-  const prefix = s.root === "." ? "" : `${s.root}/`;
-  return ctx.model.diskWrites
-    .filter((w) => w.service === s.service.id && w.kind === "sqlite" && !w.path.startsWith("${"))
-    .map((w) => w.path.replace(/^\.\//, ""))
-    .map((p) => (prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p))
-    .filter((p) => !p.includes("/"));
-}
-
-function mountPath(p: string): string | undefined {
-  const clean = p.replace(/^\.\/+/, "").replace(/\/+$/, "");
-  if (!clean || clean === "." || clean.startsWith("..") || clean.startsWith("/")) return undefined;
-  return `/app/${clean}`;
 }
 
 /** Fly runs process commands without a shell: wrap them so ${PORT:-…} expands. */

@@ -4,13 +4,10 @@
  */
 import { stringify } from "yaml";
 import type { GenerateContext, GeneratedFile, Generator, ServicePlan } from "../types.js";
+import { slug } from "./common.js";
 
 type Step = Record<string, unknown>;
 const TORCH_CPU_INDEX = "https://download.pytorch.org/whl/cpu";
-
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "app";
-}
 
 const secret = (name: string) => `\${{ secrets.${name} }}`;
 const variable = (name: string) => `\${{ vars.${name} }}`;

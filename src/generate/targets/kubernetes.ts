@@ -5,14 +5,11 @@
 import path from "node:path";
 import { stringify } from "yaml";
 import type { GenerateContext, GeneratedFile, Generator, ServicePlan } from "../types.js";
+import { slug } from "./common.js";
 
 const PROBE_PERIOD = 10;
 // The generated Dockerfile's non-root user; runAsNonRoot cannot verify a user given by name.
 const RUN_AS = 10001;
-
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "app";
-}
 
 function yamlDocs(header: string, docs: unknown[]): string {
   return header + docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join("---\n");

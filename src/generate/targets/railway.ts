@@ -4,17 +4,12 @@
  */
 import path from "node:path";
 import type { GenerateContext, GeneratedFile, Generator, ServicePlan } from "../types.js";
+import { dockerfileOwner } from "./common.js";
 
 const SCHEMA = "https://railway.com/railway.schema.json";
 const MAX_RETRIES = 3;
 // Railway's deploy waits this long for the health check to pass; the generous floor covers image pulls.
 const MIN_HEALTH_TIMEOUT = 100;
-
-/** The service whose start command the Dockerfile in `root` runs: the first non-worker there. */
-function dockerfileOwner(ctx: GenerateContext, root: string): ServicePlan | undefined {
-  const here = ctx.services.filter((s) => s.root === root);
-  return here.find((s) => s.service.kind !== "worker") ?? here[0];
-}
 
 function configPath(ctx: GenerateContext, s: ServicePlan): string {
   const name = dockerfileOwner(ctx, s.root) === s ? "railway.json" : `railway.${s.service.id}.json`;

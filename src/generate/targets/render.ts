@@ -5,6 +5,7 @@
 import { stringify } from "yaml";
 import renderCatalog from "../../catalog/platforms/render.json" with { type: "json" };
 import type { GenerateContext, GeneratedFile, Generator, ServicePlan } from "../types.js";
+import { cwdFiles, dockerfileOwner, mountPath, slug } from "./common.js";
 
 interface Instance {
   plan: string;
@@ -20,37 +21,12 @@ const INSTANCES: Instance[] = renderCatalog.plans
 const DB_VAR = "DATABASE_URL";
 const REDIS_VAR = "REDIS_URL";
 
-function slug(text: string): string {
-  return text.toLowerCase().replace(/[^a-z0-9]+/g, "-").replace(/^-+|-+$/g, "") || "app";
-}
-
 /** Smallest instance type whose RAM covers `memoryMB`; the largest when none does. */
 export function renderPlan(memoryMB: number): Instance {
   const fit = INSTANCES.find((i) => i.ramMB >= memoryMB);
   const last = INSTANCES[INSTANCES.length - 1];
   if (!fit && !last) throw new Error("render catalog has no instance types");
   return (fit ?? last) as Instance;
-}
-
-function dockerfileOwner(ctx: GenerateContext, root: string): ServicePlan | undefined {
-  const here = ctx.services.filter((s) => s.root === root);
-  return here.find((s) => s.service.kind !== "worker") ?? here[0];
-}
-
-/** SQLite files a service writes straight into its working directory: no volume can be mounted over the code. */
-function cwdFiles(ctx: GenerateContext, s: ServicePlan): string[] {
-  const prefix = s.root === "." ? "" : `${s.root}/`;
-  return ctx.model.diskWrites
-    .filter((w) => w.service === s.service.id && w.kind === "sqlite" && !w.path.startsWith("${"))
-    .map((w) => w.path.replace(/^\.\//, ""))
-    .map((p) => (prefix && p.startsWith(prefix) ? p.slice(prefix.length) : p))
-    .filter((p) => !p.includes("/"));
-}
-
-function mountPath(p: string): string | undefined {
-  const clean = p.replace(/^\.\/+/, "").replace(/\/+$/, "");
-  if (!clean || clean === "." || clean.startsWith("..") || clean.startsWith("/")) return undefined;
-  return `/app/${clean}`;
 }
 
 function varFor(ctx: GenerateContext, kind: "postgresql" | "redis"): string {
