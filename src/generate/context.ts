@@ -122,6 +122,7 @@ function servicePlan(model: AppModel, s: Service, fp: ServiceFootprint): Service
 
 export interface ContextOptions {
   platform?: string;
+  size?: GenerateContext["size"];
   remoteInference?: boolean;
   footprint?: Footprint;
 }
@@ -134,5 +135,7 @@ export function generateContext(model: AppModel, options: ContextOptions = {}): 
     return servicePlan(model, s, fp);
   });
   const datastores = [...new Set(model.datastores.map((d) => d.kind).filter((k): k is "postgresql" | "redis" => k === "postgresql" || k === "redis"))].sort();
-  return { model, services, datastores, platform: options.platform ?? "railway", remoteInference: !!options.remoteInference };
+  const ctx: GenerateContext = { model, services, datastores, platform: options.platform ?? "railway", remoteInference: !!options.remoteInference };
+  if (options.size) ctx.size = options.size;
+  return ctx;
 }

@@ -53,6 +53,8 @@ export interface GenerateContext {
   datastores: ("postgresql" | "redis")[];
   /** Platform the CI workflow deploys to. */
   platform: string;
+  /** An instance size the user chose with --plan (instead of the one the estimate picks). */
+  size?: { platform: string; instance: string; ramMB: number };
   /** Inference runs remotely: heavy ML packages are dropped (requirements-prod). */
   remoteInference: boolean;
 }

@@ -67,3 +67,16 @@ describe("shipfit generate", () => {
     expect(platform.code).toBe(2);
   });
 });
+
+describe("shipfit generate --plan", () => {
+  it("sizes the service with the instance the user names, and warns when it is below the estimate", () => {
+    const out = seed({});
+    const r = shipfit("generate", "render", "examples/kokoro-tts", "--platform", "render", "--plan", "starter", "--out", out);
+    expect(r.code).toBe(0);
+    expect(readFileSync(path.join(out, "render.yaml"), "utf8")).toMatch(/plan: starter/);
+    expect(r.stdout).toMatch(/chosen with --plan.*expect out-of-memory kills/);
+    const bad = shipfit("generate", "render", "examples/kokoro-tts", "--platform", "render", "--plan", "huge");
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--plan for render must be one of starter, standard/);
+  });
+});

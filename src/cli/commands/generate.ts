@@ -1,5 +1,6 @@
 /** `shipfit generate TARGET... [DIR]`: deployment files from what the scan found and the estimate sized. */
 import path from "node:path";
+import { loadCatalog } from "../../catalog/load.js";
 import { UsageError } from "../../core/errors.js";
 import { estimate } from "../../estimate/estimate.js";
 import { generateContext } from "../../generate/context.js";
@@ -11,9 +12,21 @@ import { parse, str } from "../args.js";
 import type { Command } from "../command.js";
 import { paint, progress } from "../output.js";
 
+/** The instance size --plan names on the platform's catalog entry, or a usage error listing the valid ones. */
+function sizeFor(platform: string, plan: string | undefined): { platform: string; instance: string; ramMB: number } | undefined {
+  if (plan === undefined) return undefined;
+  const entry = loadCatalog().find((p) => p.id === platform);
+  const sizes = (entry?.plans ?? []).flatMap((p) => (p.pricing.model === "instances" ? p.pricing.instances : []));
+  const found = sizes.find((i) => i.id === plan);
+  if (!found) {
+    throw new UsageError(sizes.length ? `--plan for ${platform} must be one of ${sizes.map((i) => i.id).join(", ")}` : `${platform} sells no instance sizes: --plan does not apply`);
+  }
+  return { platform, instance: found.id, ramMB: found.ramMB.value };
+}
+
 export const generateCommand: Command = {
   name: "generate",
-  help: `Usage: shipfit generate TARGET... [DIR] [--platform P] [--out DIR] [--dry-run] [--force] [--json]
+  help: `Usage: shipfit generate TARGET... [DIR] [--platform P [--plan SIZE]] [--out DIR] [--dry-run] [--force] [--json]
 
 Writes deployment files for the app in DIR (default: the current folder), from what shipfit scan
 found and shipfit estimate sized. Targets (or "all"):
@@ -24,6 +37,8 @@ image, missing health check, files lost on an ephemeral disk…).
 
 Options:
   --platform P         platform the CI workflow deploys to: railway, render, fly, cloud-run (default railway)
+  --plan SIZE          instance size on the platform (e.g. render standard, fly shared-cpu-2x-4gb)
+                       instead of the smallest that fits the estimate (shipfit catalog lists them)
   --remote-inference   inference runs on a hosted API: requirements-prod drops torch/transformers
   --out DIR            write under DIR instead of the app's folder
   --dry-run            write nothing; show what would be written and the diffs
@@ -38,7 +53,7 @@ untouched (use --force); 2 bad target, folder or arguments.`,
   async run(argv) {
     const args = parse(
       argv,
-      { platform: { type: "string" }, "remote-inference": { type: "boolean" }, out: { type: "string" }, "dry-run": { type: "boolean" }, force: { type: "boolean" }, json: { type: "boolean" }, "no-cache": { type: "boolean" } },
+      { platform: { type: "string" }, plan: { type: "string" }, "remote-inference": { type: "boolean" }, out: { type: "string" }, "dry-run": { type: "boolean" }, force: { type: "boolean" }, json: { type: "boolean" }, "no-cache": { type: "boolean" } },
       "generate",
     );
     const targets: TargetId[] = [];
@@ -54,10 +69,11 @@ untouched (use --force); 2 bad target, folder or arguments.`,
     const platform = str(args, "platform") ?? "railway";
     if (!["railway", "render", "fly", "cloud-run"].includes(platform)) throw new UsageError(`--platform must be railway, render, fly or cloud-run, not "${platform}"`);
     const dir = rest[0] ?? ".";
+    const size = sizeFor(platform, str(args, "plan"));
     const bar = progress("scanning");
     const model = await scan(dir, { cache: !args.values["no-cache"], onProgress: (phase, done, total) => bar.update(`${phase} ${done}/${total}`) });
     bar.done();
-    const ctx = generateContext(model, { platform, remoteInference: !!args.values["remote-inference"], footprint: estimate(model) });
+    const ctx = generateContext(model, { platform, remoteInference: !!args.values["remote-inference"], footprint: estimate(model), ...(size ? { size } : {}) });
     const files: GeneratedFile[] = [...new Set(targets)].flatMap((t) => GENERATORS.find((g) => g.target === t)?.generate(ctx) ?? []);
     const outDir = str(args, "out") ?? dir;
     const outcomes = writeFiles(files, outDir, { force: !!args.values.force, dryRun: !!args.values["dry-run"] });

@@ -69,7 +69,9 @@ function appFile(ctx: GenerateContext, root: string, group: ServicePlan[]): Gene
     doc.http_service = http;
   }
   doc.vm = group.map((s) => {
-    const vm = flyVm(s.memoryMB);
+    const chosen = ctx.size?.platform === "fly" ? PRESETS.find((p) => p.id === ctx.size?.instance) : undefined;
+    const vm = chosen ? { memory: chosen.memory, cpus: chosen.cpus, cpuKind: chosen.id.startsWith("performance") ? "performance" : "shared" } : flyVm(s.memoryMB);
+    if (chosen && chosen.memory < s.memoryMB) fixes.push(`${s.service.id}: ${chosen.id} chosen with --plan has less memory than the estimated need: expect out-of-memory kills`);
     fixes.push(`${s.service.id}: ${vm.cpuKind} ${vm.cpus} CPU, ${vm.memory} MB for an estimated need of ${s.memoryMB} MB`);
     const entry: Record<string, unknown> = { memory: `${vm.memory}mb`, cpu_kind: vm.cpuKind, cpus: vm.cpus };
     if (processes) entry.processes = [name(s)];

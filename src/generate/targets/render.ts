@@ -35,7 +35,8 @@ function varFor(ctx: GenerateContext, kind: "postgresql" | "redis"): string {
 
 function service(ctx: GenerateContext, s: ServicePlan, names: { app: string; db: string; redis: string }, fixes: string[]): Record<string, unknown> {
   const web = s.service.kind !== "worker";
-  const plan = renderPlan(s.memoryMB);
+  const chosen = ctx.size?.platform === "render" ? ctx.size : undefined;
+  const plan = chosen ? { plan: chosen.instance.replace(/-/g, " "), ramMB: chosen.ramMB } : renderPlan(s.memoryMB);
   const dir = s.root === "." ? "." : `./${s.root}`;
   const out: Record<string, unknown> = {
     type: web ? "web" : "worker",
@@ -46,7 +47,8 @@ function service(ctx: GenerateContext, s: ServicePlan, names: { app: string; db:
     dockerContext: dir,
   };
   const id = s.service.id;
-  fixes.push(`${id}: ${plan.plan} instance (${plan.ramMB} MB) for an estimated need of ${s.memoryMB} MB${plan.ramMB < s.memoryMB ? " — larger than any Render instance type: reduce memory first" : ""}`);
+  const short = chosen ? " — smaller than the estimated need: expect out-of-memory kills (exit 137)" : " — larger than any Render instance type: reduce memory first";
+  fixes.push(`${id}: ${plan.plan} instance (${plan.ramMB} MB${chosen ? ", chosen with --plan" : ""}) for an estimated need of ${s.memoryMB} MB${plan.ramMB < s.memoryMB ? short : ""}`);
   if (web && s.healthPath) {
     out.healthCheckPath = s.healthPath;
     fixes.push(`${id}: zero-downtime deploys wait for ${s.healthPath}`);
