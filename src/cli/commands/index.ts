@@ -32,6 +32,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./generate.js")).generateCommand,
   },
   {
+    name: "doctor",
+    summary: "read a failed deploy's log: out of memory, port not bound, missing module or variable… and what to do",
+    load: async () => (await import("./doctor.js")).doctorCommand,
+  },
+  {
     name: "catalog",
     summary: "the platforms and plans shipfit prices, with sources and confidence",
     load: async () => (await import("./catalog.js")).catalogCommand,
