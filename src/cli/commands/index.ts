@@ -32,6 +32,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./generate.js")).generateCommand,
   },
   {
+    name: "probe",
+    summary: "run the app here and measure its real peak memory against a plan's limit (--enforce kills at it)",
+    load: async () => (await import("./probe.js")).probeCommand,
+  },
+  {
     name: "doctor",
     summary: "read a failed deploy's log: out of memory, port not bound, missing module or variable… and what to do",
     load: async () => (await import("./doctor.js")).doctorCommand,

@@ -1,0 +1,244 @@
+/**
+ * Runs a command here and measures what a platform's memory limit would see: the resident memory of
+ * the whole process tree (parent, forked workers, spawned subprocesses), sampled at a fine interval,
+ * with each process's kernel high-water mark as a cross-check. Optionally waits for the app to answer
+ * on a URL, and with `enforce` kills the tree when it crosses the limit, as an OOM killer would.
+ */
+import { spawn } from "node:child_process";
+import { createServer } from "node:net";
+import { sampleTree, type ProcessMemory } from "./proc-tree.js";
+
+export interface ProbeOptions {
+  command: string[];
+  /** Memory limit in MB the verdicts and `enforce` use. */
+  limitMB?: number;
+  /** Kill the tree (SIGKILL) the moment it crosses limitMB. */
+  enforce?: boolean;
+  /** Path to poll on 127.0.0.1:$PORT until it answers below 500; the probe then stops the app. */
+  url?: string;
+  /** Give up (and stop the tree) after this many seconds. */
+  timeoutSeconds: number;
+  intervalMs: number;
+  env?: Record<string, string>;
+  /** Where COMMAND's output goes: the terminal, standard error (so --json stays clean), or nowhere. */
+  output?: "inherit" | "stderr" | "ignore";
+  /** Called on every sample, for progress. */
+  onSample?: (s: Sample) => void;
+}
+
+export interface Sample {
+  /** Seconds since start. */
+  t: number;
+  totalMB: number;
+  processes: number;
+}
+
+export interface ProbeResult {
+  command: string[];
+  port: number;
+  /** Highest sampled sum of RSS over the tree, MB. */
+  peakMB: number;
+  peakAtSeconds: number;
+  /** The process holding the most memory at the peak. */
+  peakHolder?: { pid: number; name: string; rssMB: number };
+  /** Largest kernel high-water mark of any single process seen (a lower bound on the tree's peak). */
+  maxProcessHwmMB: number;
+  processesSeen: number;
+  timeToHealthySeconds?: number;
+  limitMB?: number;
+  /** When the tree first went over limitMB, seconds since start. */
+  crossedLimitAtSeconds?: number;
+  killedByEnforce: boolean;
+  /** How the command ended: its exit code, or 137 when killed with SIGKILL. */
+  exitCode: number | null;
+  signal: string | null;
+  endedBy: "exit" | "healthy" | "timeout" | "enforce";
+  durationSeconds: number;
+  /** CPU the sampling itself used (reading /proc), percent of one core over the run. */
+  samplerCpuPercent: number;
+  samples: Sample[];
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, "127.0.0.1", () => {
+      const addr = srv.address();
+      srv.close(() => resolve(typeof addr === "object" && addr ? addr.port : 0));
+    });
+  });
+}
+
+const round = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
+  const [cmd, ...args] = opts.command;
+  if (!cmd) throw new Error("probe: empty command");
+  const port = await freePort();
+  const out = opts.output ?? "inherit";
+  const started = process.hrtime.bigint();
+  const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
+  // detached: the child leads its own process group, so the whole tree can be signalled at once.
+  const child = spawn(cmd, args, { env: { ...process.env, PORT: String(port), ...opts.env }, stdio: ["ignore", out === "stderr" ? 2 : out, out === "stderr" ? 2 : out], detached: true });
+  const rootPid = child.pid;
+
+  let exitCode: number | null = null;
+  let signal: string | null = null;
+  let spawnError: Error | undefined;
+  const exited = new Promise<void>((resolve) => {
+    child.on("exit", (code, sig) => {
+      exitCode = code;
+      signal = sig;
+      resolve();
+    });
+    child.on("error", (e) => {
+      spawnError = e;
+      resolve();
+    });
+  });
+  let running = true;
+  void exited.then(() => (running = false));
+
+  const samples: Sample[] = [];
+  let peakMB = 0;
+  let peakAt = 0;
+  let peakHolder: ProbeResult["peakHolder"];
+  let maxHwm = 0;
+  const pidsSeen = new Set<number>();
+  let crossedAt: number | undefined;
+  // An object, not a let: the timers and the health loop change it, and TypeScript must not narrow it.
+  const end: { by: ProbeResult["endedBy"] } = { by: "exit" };
+  let lastTree: number[] = [];
+  let healthyAt: number | undefined;
+
+  const killTree = (sig: NodeJS.Signals) => {
+    if (rootPid === undefined) return;
+    try {
+      process.kill(-rootPid, sig);
+    } catch {
+      /* group already gone */
+    }
+    // Processes that left the group (setsid) are still in the last sampled tree.
+    for (const pid of lastTree) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* gone */
+      }
+    }
+  };
+
+  let samplerMicros = 0;
+  const sampleOnce = () => {
+    if (rootPid === undefined || !running) return;
+    const before = process.cpuUsage();
+    try {
+      takeSample();
+    } finally {
+      const d = process.cpuUsage(before);
+      samplerMicros += d.user + d.system;
+    }
+  };
+  const takeSample = () => {
+    if (rootPid === undefined) return;
+    const procs: ProcessMemory[] = sampleTree(rootPid);
+    if (procs.length === 0) return;
+    lastTree = procs.map((p) => p.pid);
+    const t = elapsed();
+    let total = 0;
+    let top: ProcessMemory | undefined;
+    for (const p of procs) {
+      total += p.rssMB;
+      pidsSeen.add(p.pid);
+      if (p.hwmMB > maxHwm) maxHwm = p.hwmMB;
+      if (!top || p.rssMB > top.rssMB) top = p;
+    }
+    const s = { t: round2(t), totalMB: round(total), processes: procs.length };
+    samples.push(s);
+    opts.onSample?.(s);
+    if (total > peakMB) {
+      peakMB = total;
+      peakAt = t;
+      peakHolder = top && { pid: top.pid, name: top.name, rssMB: round(top.rssMB) };
+    }
+    if (opts.limitMB !== undefined && crossedAt === undefined && total > opts.limitMB) {
+      crossedAt = t;
+      if (opts.enforce) {
+        end.by = "enforce";
+        killTree("SIGKILL");
+      }
+    }
+  };
+
+  const timer = setInterval(sampleOnce, opts.intervalMs);
+  sampleOnce();
+
+  const deadline = setTimeout(() => {
+    if (!running) return;
+    end.by = "timeout";
+    void stop();
+  }, opts.timeoutSeconds * 1000);
+
+  async function stop(): Promise<void> {
+    killTree("SIGTERM");
+    const grace = new Promise<void>((r) => setTimeout(r, 5000).unref());
+    await Promise.race([exited, grace]);
+    if (running) killTree("SIGKILL");
+  }
+
+  if (opts.url && rootPid !== undefined) {
+    const target = `http://127.0.0.1:${port}${opts.url.startsWith("/") ? opts.url : `/${opts.url}`}`;
+    while (running && end.by !== "timeout") {
+      try {
+        const res = await fetch(target, { signal: AbortSignal.timeout(2000) });
+        await res.arrayBuffer();
+        if (res.status < 500) {
+          healthyAt = elapsed();
+          break;
+        }
+      } catch {
+        /* not listening yet */
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (healthyAt !== undefined && running) {
+      // A few more samples after the first answer: memory often keeps growing as lazy models load.
+      await new Promise((r) => setTimeout(r, 500));
+      end.by = "healthy";
+      await stop();
+    }
+  }
+
+  await exited;
+  clearInterval(timer);
+  clearTimeout(deadline);
+  if (spawnError) throw spawnError;
+  const duration = elapsed();
+  const code = exitCode ?? (signal === "SIGKILL" ? 137 : signal ? 128 + (signalNumber(signal) ?? 0) : null);
+  return {
+    command: opts.command,
+    port,
+    peakMB: round(peakMB),
+    peakAtSeconds: round2(peakAt),
+    peakHolder,
+    maxProcessHwmMB: round(maxHwm),
+    processesSeen: pidsSeen.size,
+    timeToHealthySeconds: healthyAt === undefined ? undefined : round2(healthyAt),
+    limitMB: opts.limitMB,
+    crossedLimitAtSeconds: crossedAt === undefined ? undefined : round2(crossedAt),
+    killedByEnforce: end.by === "enforce",
+    exitCode: code,
+    signal,
+    endedBy: end.by,
+    durationSeconds: round2(duration),
+    samplerCpuPercent: Math.round((samplerMicros / 1e6 / Math.max(duration, 1e-3)) * 10000) / 100,
+    samples,
+  };
+}
+
+function signalNumber(sig: string): number | undefined {
+  return ({ SIGTERM: 15, SIGINT: 2, SIGKILL: 9, SIGHUP: 1, SIGABRT: 6, SIGSEGV: 11 } as Record<string, number>)[sig];
+}
