@@ -75,9 +75,10 @@ const round = (n: number) => Math.round(n * 10) / 10;
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
-  const [cmd, ...args] = opts.command;
-  if (!cmd) throw new Error("probe: empty command");
   const port = await freePort();
+  // No shell runs COMMAND: a quoted '$PORT' (as in a Procfile) is filled in here.
+  const [cmd, ...args] = opts.command.map((a) => a.replace(/\$\{PORT\}|\$PORT\b/g, String(port)));
+  if (!cmd) throw new Error("probe: empty command");
   const out = opts.output ?? "inherit";
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;

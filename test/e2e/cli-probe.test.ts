@@ -1,6 +1,6 @@
 /** `shipfit probe` as a user runs it: --plan from the catalog, --enforce exits 137, --json, --svg, bad input. */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -34,8 +34,26 @@ describe("shipfit probe", () => {
     expect(readFileSync(svg, "utf8")).toMatch(/^<svg[^>]+xmlns="http:\/\/www.w3.org\/2000\/svg"[\s\S]*<polyline[\s\S]*limit 512 MB/);
   });
 
+  it("hands its measured figures to estimate and plan with --measured", () => {
+    const r = shipfit("probe", "--service", "web", "--json", "--", "/usr/bin/python3", spawner);
+    expect(r.code).toBe(0);
+    const file = path.join(tmp, "probe.json");
+    writeFileSync(file, r.stdout);
+    const peak = (JSON.parse(r.stdout) as { peakMB: number }).peakMB;
+    const est = shipfit("estimate", "examples/fraud-automl", "--measured", file, "--json");
+    expect(est.code).toBe(0);
+    const web = (JSON.parse(est.stdout) as { services: { service: string; ram: { peakMB: { expected: number; origin?: string } } }[] }).services.find((s) => s.service === "web");
+    expect(web?.ram.peakMB).toMatchObject({ expected: peak, origin: "measured" });
+    const planned = shipfit("plan", "examples/fraud-automl", "--measured", file, "--json");
+    expect(planned.code).toBe(0);
+    const options = (JSON.parse(planned.stdout) as { options: { services: { checks: { rule: string; message: string }[] }[] }[] }).options;
+    const ramMessages = options.flatMap((o) => o.services.flatMap((s) => s.checks.filter((c) => c.rule === "ram").map((c) => c.message)));
+    expect(ramMessages.length).toBeGreaterThan(0);
+    expect(ramMessages.every((m) => m.includes(`peak ${Math.round(peak)} MB`))).toBe(true);
+  });
+
   it("fails in one line with exit 2 on bad input", () => {
-    for (const args of [["probe"], ["probe", "--plan", "nowhere:free", "--", "true"], ["probe", "--limit", "lots", "--", "true"], ["probe", "--enforce", "--", "true"], ["probe", "--", "no-such-command-here"]]) {
+    for (const args of [["probe"], ["probe", "--plan", "nowhere:free", "--", "true"], ["probe", "--limit", "lots", "--", "true"], ["probe", "--enforce", "--", "true"], ["probe", "--", "no-such-command-here"], ["plan", "examples/fraud-automl", "--measured", "no-such.json"]]) {
       const r = shipfit(...args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);

@@ -1,10 +1,10 @@
 /** `shipfit estimate [DIR] [--json]`: image size, build time, RAM and cold start per service. */
-import { InputError, UsageError } from "../../core/errors.js";
-import { readJsonInput } from "../../core/input.js";
-import { estimate, type MeasuredFigures } from "../../estimate/estimate.js";
+import { UsageError } from "../../core/errors.js";
+import { estimate } from "../../estimate/estimate.js";
 import type { Figure, Footprint, ServiceFootprint } from "../../estimate/footprint.js";
 import { scan } from "../../scan/scan.js";
 import { parse, str } from "../args.js";
+import { readMeasured } from "../measured.js";
 import { paint, progress, table } from "../output.js";
 import type { Command } from "../command.js";
 
@@ -47,18 +47,6 @@ Exit codes: 0 estimated; 2 DIR missing or unreadable, a bad --measured file, or 
     return 0;
   },
 };
-
-function readMeasured(file: string): MeasuredFigures[] {
-  const data = readJsonInput(file);
-  const list = Array.isArray(data) ? data : [data];
-  for (const [i, m] of list.entries()) {
-    const r = m as Record<string, unknown>;
-    const ok = m && typeof m === "object" && typeof r.service === "string" && (r.source === undefined || typeof r.source === "string") &&
-      ["ramPeakMB", "ramStartMB", "coldStartSeconds"].every((k) => r[k] === undefined || (typeof r[k] === "number" && Number.isFinite(r[k]) && r[k] >= 0));
-    if (!ok) throw new InputError(`${file}: entry ${i + 1} needs a "service" name, non-negative numeric ramPeakMB / ramStartMB / coldStartSeconds and a text "source"`);
-  }
-  return list.map((m: MeasuredFigures) => ({ ...m, source: m.source ?? file }));
-}
 
 const mb = (n: number) => (n >= 1024 ? `${(n / 1024).toFixed(n >= 10240 ? 0 : 1)} GB` : `${Math.round(n)} MB`);
 const secs = (n: number) => (n >= 90 ? `${(n / 60).toFixed(1)} min` : `${n.toFixed(n < 10 ? 1 : 0)} s`);

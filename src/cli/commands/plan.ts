@@ -6,6 +6,7 @@ import { plan } from "../../plan/plan.js";
 import type { PlanOption, PlanResult } from "../../plan/types.js";
 import { scan } from "../../scan/scan.js";
 import { parse, str } from "../args.js";
+import { readMeasured } from "../measured.js";
 import type { Command } from "../command.js";
 import { paint, progress, table } from "../output.js";
 
@@ -29,12 +30,13 @@ Options:
   --users N        active users, for request-billed platforms and egress (default 50)
   --region R       region for region-priced platforms (e.g. iad, sjc)
   --catalog FILE   platforms that replace or add to the catalog (JSON: a platform or a list)
+  --measured FILE  use a probe's measured peak RAM and cold start (shipfit probe --json) for its service
   --all            show every plan, not only the 12 best
   --json           print the whole plan as JSON
   --no-cache       parse every file again (see shipfit scan --help)
   -h, --help       show this help
 
-Exit codes: 0 planned (whether or not something fits); 2 bad DIR, catalog file or arguments.`,
+Exit codes: 0 planned (whether or not something fits); 2 bad DIR, catalog or measured file, or arguments.`,
   async run(argv) {
     const args = parse(
       argv,
@@ -45,6 +47,7 @@ Exit codes: 0 planned (whether or not something fits); 2 bad DIR, catalog file o
         users: { type: "string" },
         region: { type: "string" },
         catalog: { type: "string" },
+        measured: { type: "string" },
         all: { type: "boolean" },
         "no-cache": { type: "boolean" },
       },
@@ -62,10 +65,12 @@ Exit codes: 0 planned (whether or not something fits); 2 bad DIR, catalog file o
     const users = number("users", 1);
     const region = str(args, "region");
     const catalog = loadCatalog(str(args, "catalog"));
+    const measuredFile = str(args, "measured");
+    const measured = measuredFile ? readMeasured(measuredFile) : undefined;
     const bar = progress("scanning");
     const model = await scan(args.positionals[0] ?? ".", { cache: !args.values["no-cache"], onProgress: (phase, done, total) => bar.update(`${phase} ${done}/${total}`) });
     bar.done();
-    const footprint = estimate(model);
+    const footprint = estimate(model, measured ? { measured } : {});
     const result = plan(model, catalog, { ...(budgetUSD !== undefined ? { budgetUSD } : {}), ...(users !== undefined ? { users } : {}), ...(region ? { region } : {}), alwaysOn: !!args.values["always-on"] }, footprint);
     process.stdout.write(args.values.json ? `${JSON.stringify(result, null, 2)}\n` : renderPlan(model.name, model.services.map((s) => s.id), result, !!args.values.all));
     return 0;

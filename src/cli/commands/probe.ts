@@ -14,7 +14,8 @@ export const probeCommand: Command = {
   name: "probe",
   help: `Usage: shipfit probe [--limit SIZE | --plan ID] [--url PATH] [--enforce] [--timeout S] [--json] -- COMMAND...
 
-Starts COMMAND here with PORT set to a free port and samples the resident memory (RSS) of its whole
+Starts COMMAND here with PORT set to a free port ('$PORT' in quotes in COMMAND is replaced by it, as
+in a Procfile line) and samples the resident memory (RSS) of its whole
 process tree — the parent, forked workers, spawned subprocesses — every --interval milliseconds from
 /proc, with each process's kernel high-water mark (VmHWM) as a cross-check. Then says which plans of
 the catalog the measured peak fits, and with --limit or --plan whether and when it crossed that limit.
@@ -32,6 +33,8 @@ Options:
   --interval MS     sampling interval (default 20)
   --env K=V         extra environment for COMMAND, repeatable (e.g. --env OMP_NUM_THREADS=1)
   --svg FILE        write the memory timeline as an SVG chart
+  --service NAME    the service this command runs (default web): the JSON's "measured" block names it,
+                    for shipfit estimate / plan --measured FILE
   --json            print the result (with the timeline) as JSON
   -h, --help        show this help
 
@@ -50,7 +53,7 @@ Exit codes: 0 measured, within the limit; 1 the limit was crossed, or COMMAND fa
       {
         limit: { type: "string" }, plan: { type: "string" }, enforce: { type: "boolean" }, url: { type: "string" },
         timeout: { type: "string" }, interval: { type: "string" }, env: { type: "string", multiple: true },
-        svg: { type: "string" }, json: { type: "boolean" }, catalog: { type: "string" },
+        svg: { type: "string" }, json: { type: "boolean" }, catalog: { type: "string" }, service: { type: "string" },
       },
       "probe",
     );
@@ -99,7 +102,14 @@ Exit codes: 0 measured, within the limit; 1 the limit was crossed, or COMMAND fa
       writeFileSync(`${svg}.tmp`, timelineSvg(result));
       renameSync(`${svg}.tmp`, svg);
     }
-    if (args.values.json) process.stdout.write(`${JSON.stringify({ ...result, plan: planId, verdicts }, null, 2)}\n`);
+    // The block estimate/plan --measured read: the probe's figures replace the estimate's for this service.
+    const measured = {
+      service: str(args, "service") ?? "web",
+      ramPeakMB: result.peakMB,
+      ...(result.timeToHealthySeconds !== undefined ? { coldStartSeconds: result.timeToHealthySeconds } : {}),
+      source: `shipfit probe ${new Date().toISOString().slice(0, 10)}: ${command.join(" ")}`,
+    };
+    if (args.values.json) process.stdout.write(`${JSON.stringify({ ...result, plan: planId, verdicts, measured }, null, 2)}\n`);
     else process.stdout.write(render(result, verdicts, planId));
     if (result.killedByEnforce) return 137;
     const failed = result.endedBy === "exit" && result.exitCode !== 0;
