@@ -16,6 +16,8 @@ export interface ProbeOptions {
   enforce?: boolean;
   /** Path to poll on 127.0.0.1:$PORT until it answers below 500; the probe then stops the app. */
   url?: string;
+  /** Warm-up requests sent in order once the app answers, before it is stopped (loads lazy models). */
+  requests?: WarmupRequest[];
   /** Give up (and stop the tree) after this many seconds. */
   timeoutSeconds: number;
   intervalMs: number;
@@ -24,6 +26,12 @@ export interface ProbeOptions {
   output?: "inherit" | "stderr" | "ignore";
   /** Called on every sample, for progress. */
   onSample?: (s: Sample) => void;
+}
+
+export interface WarmupRequest {
+  method: string;
+  path: string;
+  body?: string;
 }
 
 export interface Sample {
@@ -45,6 +53,8 @@ export interface ProbeResult {
   maxProcessHwmMB: number;
   processesSeen: number;
   timeToHealthySeconds?: number;
+  /** The warm-up requests: HTTP status (0 when no answer) and seconds each took. */
+  requests: { method: string; path: string; status: number; seconds: number }[];
   limitMB?: number;
   /** When the tree first went over limitMB, seconds since start. */
   crossedLimitAtSeconds?: number;
@@ -114,6 +124,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
   const end: { by: ProbeResult["endedBy"] } = { by: "exit" };
   let lastTree: number[] = [];
   let healthyAt: number | undefined;
+  const warmups: ProbeResult["requests"] = [];
 
   const killTree = (sig: NodeJS.Signals) => {
     if (rootPid === undefined) return;
@@ -205,6 +216,24 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
       }
       await new Promise((r) => setTimeout(r, 100));
     }
+    const base = `http://127.0.0.1:${port}`;
+    for (const req of opts.requests ?? []) {
+      if (healthyAt === undefined || !running) break;
+      const t0 = elapsed();
+      let status = 0;
+      try {
+        const res = await fetch(`${base}${req.path.startsWith("/") ? req.path : `/${req.path}`}`, {
+          method: req.method,
+          ...(req.body !== undefined ? { body: req.body, headers: { "content-type": req.body.trimStart().startsWith("{") ? "application/json" : "text/plain" } } : {}),
+          signal: AbortSignal.timeout(Math.round(Math.max(1, opts.timeoutSeconds - t0) * 1000)),
+        });
+        await res.arrayBuffer();
+        status = res.status;
+      } catch {
+        /* killed, timed out or refused: status 0 */
+      }
+      warmups.push({ method: req.method, path: req.path, status, seconds: round2(elapsed() - t0) });
+    }
     if (healthyAt !== undefined && running) {
       // A few more samples after the first answer: memory often keeps growing as lazy models load.
       await new Promise((r) => setTimeout(r, 500));
@@ -228,6 +257,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     maxProcessHwmMB: round(maxHwm),
     processesSeen: pidsSeen.size,
     timeToHealthySeconds: healthyAt === undefined ? undefined : round2(healthyAt),
+    requests: warmups,
     limitMB: opts.limitMB,
     crossedLimitAtSeconds: crossedAt === undefined ? undefined : round2(crossedAt),
     killedByEnforce: end.by === "enforce",

@@ -7,6 +7,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { probe } from "../../src/probe/probe.js";
+import { parseRequests } from "../../src/probe/requests.js";
 import { parseSizeMB } from "../../src/probe/verdict.js";
 
 const PY = "/usr/bin/python3";
@@ -70,6 +71,14 @@ describe("probe", () => {
     expect(within(result.peakMB, kernelMB[0] as number, 5)).toBe(true);
   }, 120_000);
 
+  it("sends warm-up requests once healthy, so a per-request subprocess is measured", async () => {
+    const idle = await run("lazy_tts.py", { url: "/health" });
+    const warmed = await run("lazy_tts.py", { url: "/health", requests: [{ method: "POST", path: "/speak", body: "{}" }] });
+    expect(warmed.result.requests).toEqual([{ method: "POST", path: "/speak", status: 200, seconds: expect.any(Number) }]);
+    expect(warmed.result.processesSeen).toBeGreaterThan(idle.result.processesSeen);
+    expect(warmed.result.peakMB - idle.result.peakMB).toBeGreaterThan(140);
+  }, 60_000);
+
   it("kills the tree at the limit with --enforce and reports 137", async () => {
     const { result, kernelMB } = await run("spawner.py", { limitMB: 150, enforce: true });
     expect(result.killedByEnforce).toBe(true);
@@ -87,6 +96,13 @@ describe("probe", () => {
     expect(result.exitCode).toBe(0);
     expect(result.crossedLimitAtSeconds).toBeDefined();
     expect(result.crossedLimitAtSeconds as number).toBeLessThan(result.peakAtSeconds);
+  });
+
+  it("reads a warm-up requests file and points at its first bad line", () => {
+    expect(parseRequests("# warm up\nGET /\n\nPOST /predict {\"text\": \"bonjour\"}\n")).toEqual({
+      requests: [{ method: "GET", path: "/" }, { method: "POST", path: "/predict", body: '{"text": "bonjour"}' }],
+    });
+    expect(parseRequests("GET /\nfetch the model\n")).toEqual({ badLine: 2, text: "fetch the model" });
   });
 
   it("reads memory sizes the way users write them", () => {

@@ -1,9 +1,10 @@
 /** `shipfit probe [--limit SIZE | --plan ID] [--url PATH] [--enforce] -- COMMAND...`: the real memory, measured here. */
-import { renameSync, writeFileSync } from "node:fs";
+import { readFileSync, renameSync, writeFileSync } from "node:fs";
 import { loadCatalog } from "../../catalog/load.js";
-import { UsageError } from "../../core/errors.js";
+import { InputError, UsageError } from "../../core/errors.js";
 import { timelineSvg } from "../../probe/chart.js";
-import { probe, type ProbeResult } from "../../probe/probe.js";
+import { probe, type ProbeResult, type WarmupRequest } from "../../probe/probe.js";
+import { parseRequests } from "../../probe/requests.js";
 import { procAvailable } from "../../probe/proc-tree.js";
 import { parseSizeMB, planLimitMB, planVerdicts, type PlanVerdict } from "../../probe/verdict.js";
 import { parse, str } from "../args.js";
@@ -20,8 +21,8 @@ process tree — the parent, forked workers, spawned subprocesses — every --in
 /proc, with each process's kernel high-water mark (VmHWM) as a cross-check. Then says which plans of
 the catalog the measured peak fits, and with --limit or --plan whether and when it crossed that limit.
 
-The run ends when COMMAND exits, when --url answers (below HTTP 500; the tree is then stopped with
-SIGTERM, SIGKILL after 5 s), or after --timeout seconds.
+The run ends when COMMAND exits, when --url answers (below HTTP 500) and the --requests are done
+(the tree is then stopped with SIGTERM, SIGKILL after 5 s), or after --timeout seconds.
 
 Options:
   --limit SIZE      a memory limit: 512M, 1G, 2GiB, 768 (MB)
@@ -29,6 +30,9 @@ Options:
   --enforce         kill the tree with SIGKILL when it crosses the limit, as the platform's OOM killer
                     would, and exit 137
   --url PATH        wait until http://127.0.0.1:$PORT/PATH answers; report the time to healthy
+  --requests FILE   once --url answers, send these warm-up requests in order (one per line:
+                    METHOD /path [body]; a body starting with { is sent as JSON), so lazily loaded
+                    models and per-request subprocesses are measured too
   --timeout S       stop after S seconds (default 120)
   --interval MS     sampling interval (default 20)
   --env K=V         extra environment for COMMAND, repeatable (e.g. --env OMP_NUM_THREADS=1)
@@ -53,7 +57,7 @@ Exit codes: 0 measured, within the limit; 1 the limit was crossed, or COMMAND fa
       {
         limit: { type: "string" }, plan: { type: "string" }, enforce: { type: "boolean" }, url: { type: "string" },
         timeout: { type: "string" }, interval: { type: "string" }, env: { type: "string", multiple: true },
-        svg: { type: "string" }, json: { type: "boolean" }, catalog: { type: "string" }, service: { type: "string" },
+        svg: { type: "string" }, json: { type: "boolean" }, catalog: { type: "string" }, service: { type: "string" }, requests: { type: "string" },
       },
       "probe",
     );
@@ -82,11 +86,26 @@ Exit codes: 0 measured, within the limit; 1 the limit was crossed, or COMMAND fa
       env[kv.slice(0, i)] = kv.slice(i + 1);
     }
 
+    const requestsFile = str(args, "requests");
+    let requests: WarmupRequest[] = [];
+    if (requestsFile) {
+      if (!str(args, "url")) throw new UsageError("--requests needs --url: they are sent once the app answers");
+      let text: string;
+      try {
+        text = readFileSync(requestsFile, "utf8");
+      } catch {
+        throw new InputError(`${requestsFile}: cannot read`);
+      }
+      const parsed = parseRequests(text);
+      if ("badLine" in parsed) throw new InputError(`${requestsFile}:${parsed.badLine}: expected METHOD /path [body], got "${parsed.text}"`);
+      requests = parsed.requests;
+    }
+
     const bar = progress("probe");
     let result: ProbeResult;
     try {
       result = await probe({
-        command, output: args.values.json ? "stderr" : "inherit", limitMB, enforce: !!args.values.enforce, url: str(args, "url"), timeoutSeconds, intervalMs, env,
+        command, output: args.values.json ? "stderr" : "inherit", limitMB, enforce: !!args.values.enforce, url: str(args, "url"), requests, timeoutSeconds, intervalMs, env,
         onSample: (s) => bar.update(`${s.t.toFixed(1)} s  ${Math.round(s.totalMB)} MB  ${s.processes} process(es)`),
       });
     } catch (error) {
@@ -129,6 +148,7 @@ function render(r: ProbeResult, verdicts: PlanVerdict[], planId: string | undefi
   out.push(`${paint("bold", "peak memory")}  ${Math.round(r.peakMB)} MB at ${r.peakAtSeconds} s${holder}`);
   out.push(`processes     ${r.processesSeen} seen; largest single high-water mark ${Math.round(r.maxProcessHwmMB)} MB`);
   if (r.timeToHealthySeconds !== undefined) out.push(`healthy after ${r.timeToHealthySeconds} s`);
+  for (const q of r.requests) out.push(`warm-up       ${q.method} ${q.path} → ${q.status || "no answer"} in ${q.seconds} s`);
   const ended = r.endedBy === "exit" ? `exited with ${r.exitCode}${r.signal ? ` (${r.signal})` : ""}` : r.endedBy === "healthy" ? "stopped once healthy" : r.endedBy === "timeout" ? "stopped at the timeout" : "killed at the limit (SIGKILL, 137)";
   out.push(`ended         ${ended} after ${r.durationSeconds} s; sampler used ${r.samplerCpuPercent}% of a core`);
   if (r.limitMB !== undefined) {
