@@ -5,7 +5,10 @@
  * on a URL, and with `enforce` kills the tree when it crosses the limit, as an OOM killer would.
  */
 import { spawn } from "node:child_process";
+import { accessSync, constants } from "node:fs";
 import { createServer } from "node:net";
+import path from "node:path";
+import { makeCgroup } from "./cgroup.js";
 import { sampleTree, type ProcessMemory } from "./proc-tree.js";
 
 export interface ProbeOptions {
@@ -24,6 +27,8 @@ export interface ProbeOptions {
   env?: Record<string, string>;
   /** Where COMMAND's output goes: the terminal, standard error (so --json stays clean), or nowhere. */
   output?: "inherit" | "stderr" | "ignore";
+  /** Also run COMMAND in a memory cgroup of its own when the OS allows, for the kernel's tree peak (default true). */
+  cgroup?: boolean;
   /** Called on every sample, for progress. */
   onSample?: (s: Sample) => void;
 }
@@ -49,6 +54,11 @@ export interface ProbeResult {
   peakAtSeconds: number;
   /** The process holding the most memory at the peak. */
   peakHolder?: { pid: number; name: string; rssMB: number };
+  /**
+   * The kernel's own peak for the whole tree from a memory cgroup made for the run (counts page cache
+   * too, as a platform's limit does); absent when no cgroup could be made here.
+   */
+  cgroupPeakMB?: number;
   /** Largest kernel high-water mark of any single process seen (a lower bound on the tree's peak). */
   maxProcessHwmMB: number;
   processesSeen: number;
@@ -93,7 +103,11 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
   // detached: the child leads its own process group, so the whole tree can be signalled at once.
-  const child = spawn(cmd, args, { env: { ...process.env, PORT: String(port), ...opts.env }, stdio: ["ignore", out === "stderr" ? 2 : out, out === "stderr" ? 2 : out], detached: true });
+  if (!findCommand(cmd)) throw Object.assign(new Error(`${cmd}: command not found`), { code: "ENOENT" });
+  const group = opts.cgroup === false ? undefined : makeCgroup();
+  // The shell joins the group before exec'ing COMMAND, so not one fork escapes it; same pid after exec.
+  const [file, argv] = group ? ["/bin/sh", ["-c", 'echo $$ > "$0" && exec "$@"', group.procsFile, cmd, ...args]] : [cmd, args];
+  const child = spawn(file, argv, { env: { ...process.env, PORT: String(port), ...opts.env }, stdio: ["ignore", out === "stderr" ? 2 : out, out === "stderr" ? 2 : out], detached: true });
   const rootPid = child.pid;
 
   let exitCode: number | null = null;
@@ -245,6 +259,8 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
   await exited;
   clearInterval(timer);
   clearTimeout(deadline);
+  const cgroupPeak = group?.peakMB();
+  group?.remove();
   if (spawnError) throw spawnError;
   const duration = elapsed();
   const code = exitCode ?? (signal === "SIGKILL" ? 137 : signal ? 128 + (signalNumber(signal) ?? 0) : null);
@@ -254,6 +270,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     peakMB: round(peakMB),
     peakAtSeconds: round2(peakAt),
     peakHolder,
+    ...(cgroupPeak !== undefined && cgroupPeak > 0 ? { cgroupPeakMB: round(cgroupPeak) } : {}),
     maxProcessHwmMB: round(maxHwm),
     processesSeen: pidsSeen.size,
     timeToHealthySeconds: healthyAt === undefined ? undefined : round2(healthyAt),
@@ -268,6 +285,20 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     samplerCpuPercent: Math.round((samplerMicros / 1e6 / Math.max(duration, 1e-3)) * 10000) / 100,
     samples,
   };
+}
+
+/** Whether COMMAND can be run: a path that exists, or a name found executable on PATH. */
+function findCommand(cmd: string): boolean {
+  const executable = (file: string) => {
+    try {
+      accessSync(file, constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  if (cmd.includes("/")) return executable(cmd);
+  return (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir && executable(path.join(dir, cmd)));
 }
 
 function signalNumber(sig: string): number | undefined {

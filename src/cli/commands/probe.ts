@@ -42,8 +42,10 @@ Options:
   --json            print the result (with the timeline) as JSON
   -h, --help        show this help
 
-Linux only (it reads /proc). PSS and the cgroup's own peak are not used yet: RSS counts pages shared
-between forked workers once per worker, so the figure is an upper bound for preloaded workers.
+Linux only (it reads /proc). Where the OS lets shipfit make a memory cgroup, COMMAND runs in one and
+the kernel's own peak for the whole tree is shown beside the sampled one: it counts shared pages once
+and page cache too. The sampled RSS counts pages shared between forked workers once per worker, so
+it is an upper bound for preloaded workers.
 
 Exit codes: 0 measured, within the limit; 1 the limit was crossed, or COMMAND failed on its own;
 137 killed by --enforce;
@@ -147,6 +149,7 @@ function render(r: ProbeResult, verdicts: PlanVerdict[], planId: string | undefi
   const holder = r.peakHolder ? ` (largest process: ${r.peakHolder.name} pid ${r.peakHolder.pid}, ${Math.round(r.peakHolder.rssMB)} MB)` : "";
   out.push(`${paint("bold", "peak memory")}  ${Math.round(r.peakMB)} MB at ${r.peakAtSeconds} s${holder}`);
   out.push(`processes     ${r.processesSeen} seen; largest single high-water mark ${Math.round(r.maxProcessHwmMB)} MB`);
+  if (r.cgroupPeakMB !== undefined) out.push(`kernel        the tree's cgroup peaked at ${Math.round(r.cgroupPeakMB)} MB (shared pages once, page cache included)`);
   if (r.timeToHealthySeconds !== undefined) out.push(`healthy after ${r.timeToHealthySeconds} s`);
   for (const q of r.requests) out.push(`warm-up       ${q.method} ${q.path} → ${q.status || "no answer"} in ${q.seconds} s`);
   const ended = r.endedBy === "exit" ? `exited with ${r.exitCode}${r.signal ? ` (${r.signal})` : ""}` : r.endedBy === "healthy" ? "stopped once healthy" : r.endedBy === "timeout" ? "stopped at the timeout" : "killed at the limit (SIGKILL, 137)";
