@@ -102,11 +102,12 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
   const out = opts.output ?? "inherit";
   const started = process.hrtime.bigint();
   const elapsed = () => Number(process.hrtime.bigint() - started) / 1e9;
-  // detached: the child leads its own process group, so the whole tree can be signalled at once.
   if (!findCommand(cmd)) throw Object.assign(new Error(`${cmd}: command not found`), { code: "ENOENT" });
   const group = opts.cgroup === false ? undefined : makeCgroup();
   // The shell joins the group before exec'ing COMMAND, so not one fork escapes it; same pid after exec.
-  const [file, argv] = group ? ["/bin/sh", ["-c", 'echo $$ > "$0" && exec "$@"', group.procsFile, cmd, ...args]] : [cmd, args];
+  // Should joining fail, COMMAND still runs: the /proc sampling does not depend on the group.
+  const [file, argv] = group ? ["/bin/sh", ["-c", 'echo $$ 2>/dev/null > "$0"; exec "$@"', group.procsFile, cmd, ...args]] : [cmd, args];
+  // detached: the child leads its own process group, so the whole tree can be signalled at once.
   const child = spawn(file, argv, { env: { ...process.env, PORT: String(port), ...opts.env }, stdio: ["ignore", out === "stderr" ? 2 : out, out === "stderr" ? 2 : out], detached: true });
   const rootPid = child.pid;
 
