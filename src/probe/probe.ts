@@ -9,7 +9,7 @@ import { accessSync, constants } from "node:fs";
 import { createServer } from "node:net";
 import path from "node:path";
 import { makeCgroup } from "./cgroup.js";
-import { sampleTree, type ProcessMemory } from "./proc-tree.js";
+import { mappedPackages, sampleTree, type ProcessMemory } from "./proc-tree.js";
 
 export interface ProbeOptions {
   command: string[];
@@ -68,6 +68,8 @@ export interface ProbeResult {
   limitMB?: number;
   /** When the tree first went over limitMB, seconds since start. */
   crossedLimitAtSeconds?: number;
+  /** Python packages whose native libraries the largest process mapped shortly before the crossing (e.g. torch). */
+  crossedWhileLoading?: string[];
   killedByEnforce: boolean;
   /** How the command ended: its exit code, or 137 when killed with SIGKILL. */
   exitCode: number | null;
@@ -138,6 +140,10 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
   // An object, not a let: the timers and the health loop change it, and TypeScript must not narrow it.
   const end: { by: ProbeResult["endedBy"] } = { by: "exit" };
   let lastTree: number[] = [];
+  // What the largest process was loading: packages first seen in its memory map, with when.
+  const firstMapped = new Map<string, number>();
+  let crossedWhile: string[] | undefined;
+  let sampleNo = 0;
   let healthyAt: number | undefined;
   const warmups: ProbeResult["requests"] = [];
 
@@ -191,8 +197,15 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
       peakAt = t;
       peakHolder = top && { pid: top.pid, name: top.name, rssMB: round(top.rssMB) };
     }
+    // Reading a torch process's map costs about as much as a whole sample: every 10th sample only.
+    if (opts.limitMB !== undefined && crossedAt === undefined && top && sampleNo++ % 10 === 0) {
+      for (const pkg of mappedPackages(top.pid)) if (!firstMapped.has(pkg)) firstMapped.set(pkg, t);
+    }
     if (opts.limitMB !== undefined && crossedAt === undefined && total > opts.limitMB) {
       crossedAt = t;
+      if (top) for (const pkg of mappedPackages(top.pid)) if (!firstMapped.has(pkg)) firstMapped.set(pkg, t);
+      const recent = [...firstMapped].filter(([, at]) => at >= t - 2).sort((a, b) => b[1] - a[1]).map(([pkg]) => pkg);
+      if (recent.length > 0) crossedWhile = recent;
       if (opts.enforce) {
         end.by = "enforce";
         killTree("SIGKILL");
@@ -278,6 +291,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
     requests: warmups,
     limitMB: opts.limitMB,
     crossedLimitAtSeconds: crossedAt === undefined ? undefined : round2(crossedAt),
+    ...(crossedWhile ? { crossedWhileLoading: crossedWhile } : {}),
     killedByEnforce: end.by === "enforce",
     exitCode: code,
     signal,

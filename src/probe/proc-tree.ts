@@ -78,3 +78,21 @@ export function sampleTree(root: number): ProcessMemory[] {
   }
   return out;
 }
+
+const PACKAGE_IN_PATH = /\/(?:site|dist)-packages\/([A-Za-z0-9_]+)/g;
+
+/**
+ * The Python packages whose native libraries a process has mapped (torch, numpy, xgboost…): read
+ * from /proc/<pid>/maps, they tell what it was loading when its memory grew. Empty when unreadable.
+ */
+export function mappedPackages(pid: number): Set<string> {
+  const maps = read(`/proc/${pid}/maps`);
+  const out = new Set<string>();
+  if (!maps) return out;
+  for (const m of maps.matchAll(PACKAGE_IN_PATH)) {
+    const name = m[1] as string;
+    // numpy.libs, scipy.libs: vendored libraries belong to their package.
+    out.add(name.replace(/\.libs$/, ""));
+  }
+  return out;
+}

@@ -64,9 +64,11 @@ describe("probe", () => {
     expect(result.peakHolder?.rssMB).toBeGreaterThan(200);
   });
 
-  it("measures a Flask app importing torch until it answers, then stops it", async () => {
-    const { result, kernelMB } = await run("flask_torch.py", { url: "/health" });
+  it("measures a Flask app importing torch until it answers, names torch at the crossing, then stops it", async () => {
+    const { result, kernelMB } = await run("flask_torch.py", { url: "/health", limitMB: 150 });
     expect(result.endedBy).toBe("healthy");
+    // It goes over 150 MB while torch's libraries come in, and the probe says so.
+    expect(result.crossedWhileLoading).toContain("torch");
     expect(result.timeToHealthySeconds).toBeGreaterThan(0);
     expect(kernelMB).toHaveLength(1);
     expect(kernelMB[0]).toBeGreaterThan(100);

@@ -158,7 +158,7 @@ function render(r: ProbeResult, verdicts: PlanVerdict[], planId: string | undefi
     const name = planId ? `${planId}'s` : "the";
     out.push(
       r.crossedLimitAtSeconds !== undefined
-        ? paint("red", `exceeds ${name} ${Math.round(r.limitMB)} MB limit at t = ${r.crossedLimitAtSeconds} s${r.killedByEnforce ? ": killed there, as the platform would" : ""}`)
+        ? paint("red", `exceeds ${name} ${Math.round(r.limitMB)} MB limit at t = ${r.crossedLimitAtSeconds} s${r.crossedWhileLoading ? `, while loading ${r.crossedWhileLoading.join(", ")}` : ""}${r.killedByEnforce ? ": killed there, as the platform would" : ""}`)
         : paint("green", `stays under ${name} ${Math.round(r.limitMB)} MB limit (${Math.round(r.limitMB - r.peakMB)} MB to spare)`),
     );
   }
