@@ -7,6 +7,7 @@
 import { spawn } from "node:child_process";
 import { accessSync, constants } from "node:fs";
 import { createServer } from "node:net";
+import { constants as osConstants } from "node:os";
 import path from "node:path";
 import { makeCgroup } from "./cgroup.js";
 import { mappedPackages, sampleTree, type ProcessMemory } from "./proc-tree.js";
@@ -277,7 +278,7 @@ export async function probe(opts: ProbeOptions): Promise<ProbeResult> {
   group?.remove();
   if (spawnError) throw spawnError;
   const duration = elapsed();
-  const code = exitCode ?? (signal === "SIGKILL" ? 137 : signal ? 128 + (signalNumber(signal) ?? 0) : null);
+  const code = exitCode ?? (signal === "SIGKILL" ? 137 : signal ? 128 + (osConstants.signals[signal as NodeJS.Signals] ?? 0) : null);
   return {
     command: opts.command,
     port,
@@ -314,8 +315,4 @@ function findCommand(cmd: string): boolean {
   };
   if (cmd.includes("/")) return executable(cmd);
   return (process.env.PATH ?? "").split(path.delimiter).some((dir) => dir && executable(path.join(dir, cmd)));
-}
-
-function signalNumber(sig: string): number | undefined {
-  return ({ SIGTERM: 15, SIGINT: 2, SIGKILL: 9, SIGHUP: 1, SIGABRT: 6, SIGSEGV: 11 } as Record<string, number>)[sig];
 }

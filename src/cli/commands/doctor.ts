@@ -3,10 +3,10 @@ import { readFileSync } from "node:fs";
 import { InputError, UsageError } from "../../core/errors.js";
 import { diagnose, type Diagnosis } from "../../doctor/diagnose.js";
 import { estimate } from "../../estimate/estimate.js";
-import { scan } from "../../scan/scan.js";
 import type { AppModel } from "../../core/app-model.js";
 import { parse, str } from "../args.js";
 import type { Command } from "../command.js";
+import { scanWithProgress } from "../scan-dir.js";
 import { paint } from "../output.js";
 
 export const doctorCommand: Command = {
@@ -36,7 +36,7 @@ Exit codes: 0 nothing recognised; 1 a problem was diagnosed; 2 unreadable log or
     const log = readLog(source);
     const diagnoses = diagnose(log);
     const appDir = str(args, "app");
-    const model = appDir ? await scan(appDir, { cache: true }) : undefined;
+    const model = appDir ? await scanWithProgress(appDir, { cache: true }) : undefined;
     const withApp = diagnoses.map((d) => ({ ...d, appRemedies: model ? appRemedies(d, model) : [] }));
     if (args.values.json) process.stdout.write(`${JSON.stringify(withApp, null, 2)}\n`);
     else process.stdout.write(render(withApp, source));

@@ -2,11 +2,11 @@
 import { UsageError } from "../../core/errors.js";
 import { estimate } from "../../estimate/estimate.js";
 import type { Figure, Footprint, ServiceFootprint } from "../../estimate/footprint.js";
-import { scan } from "../../scan/scan.js";
 import { parse, str } from "../args.js";
 import { readMeasured } from "../measured.js";
-import { paint, progress, table } from "../output.js";
+import { paint, table } from "../output.js";
 import type { Command } from "../command.js";
+import { scanWithProgress } from "../scan-dir.js";
 
 export const estimateCommand: Command = {
   name: "estimate",
@@ -39,9 +39,7 @@ Exit codes: 0 estimated; 2 DIR missing or unreadable, a bad --measured file, or 
     if (args.positionals.length > 1) throw new UsageError("expected at most one DIR (see shipfit estimate --help)");
     const measuredFile = str(args, "measured");
     const measured = measuredFile ? readMeasured(measuredFile) : undefined;
-    const bar = progress("scanning");
-    const model = await scan(args.positionals[0] ?? ".", { cache: !args.values["no-cache"], onProgress: (phase, done, total) => bar.update(`${phase} ${done}/${total}`) });
-    bar.done();
+    const model = await scanWithProgress(args.positionals[0] ?? ".", { cache: !args.values["no-cache"] });
     const footprint = estimate(model, measured ? { measured } : {});
     process.stdout.write(args.values.json ? `${JSON.stringify(footprint, null, 2)}\n` : renderEstimate(model.name, footprint));
     return 0;

@@ -7,10 +7,10 @@ import { generateContext } from "../../generate/context.js";
 import { GENERATORS, TARGETS } from "../../generate/index.js";
 import type { GeneratedFile, TargetId } from "../../generate/types.js";
 import { writeFiles } from "../../generate/write.js";
-import { scan } from "../../scan/scan.js";
 import { parse, str } from "../args.js";
 import type { Command } from "../command.js";
-import { paint, progress } from "../output.js";
+import { scanWithProgress } from "../scan-dir.js";
+import { paint } from "../output.js";
 
 /** The instance size --plan names on the platform's catalog entry, or a usage error listing the valid ones. */
 function sizeFor(platform: string, plan: string | undefined): { platform: string; instance: string; ramMB: number } | undefined {
@@ -70,9 +70,7 @@ untouched (use --force); 2 bad target, folder or arguments.`,
     if (!["railway", "render", "fly", "cloud-run"].includes(platform)) throw new UsageError(`--platform must be railway, render, fly or cloud-run, not "${platform}"`);
     const dir = rest[0] ?? ".";
     const size = sizeFor(platform, str(args, "plan"));
-    const bar = progress("scanning");
-    const model = await scan(dir, { cache: !args.values["no-cache"], onProgress: (phase, done, total) => bar.update(`${phase} ${done}/${total}`) });
-    bar.done();
+    const model = await scanWithProgress(dir, { cache: !args.values["no-cache"] });
     const ctx = generateContext(model, { platform, remoteInference: !!args.values["remote-inference"], footprint: estimate(model), ...(size ? { size } : {}) });
     const files: GeneratedFile[] = [...new Set(targets)].flatMap((t) => GENERATORS.find((g) => g.target === t)?.generate(ctx) ?? []);
     const outDir = str(args, "out") ?? dir;

@@ -4,11 +4,11 @@ import { UsageError } from "../../core/errors.js";
 import { estimate } from "../../estimate/estimate.js";
 import { plan } from "../../plan/plan.js";
 import type { PlanOption, PlanResult } from "../../plan/types.js";
-import { scan } from "../../scan/scan.js";
 import { parse, str } from "../args.js";
 import { readMeasured } from "../measured.js";
 import type { Command } from "../command.js";
-import { paint, progress, table } from "../output.js";
+import { scanWithProgress } from "../scan-dir.js";
+import { paint, table } from "../output.js";
 
 export const planCommand: Command = {
   name: "plan",
@@ -67,9 +67,7 @@ Exit codes: 0 planned (whether or not something fits); 2 bad DIR, catalog or mea
     const catalog = loadCatalog(str(args, "catalog"));
     const measuredFile = str(args, "measured");
     const measured = measuredFile ? readMeasured(measuredFile) : undefined;
-    const bar = progress("scanning");
-    const model = await scan(args.positionals[0] ?? ".", { cache: !args.values["no-cache"], onProgress: (phase, done, total) => bar.update(`${phase} ${done}/${total}`) });
-    bar.done();
+    const model = await scanWithProgress(args.positionals[0] ?? ".", { cache: !args.values["no-cache"] });
     const footprint = estimate(model, measured ? { measured } : {});
     const result = plan(model, catalog, { ...(budgetUSD !== undefined ? { budgetUSD } : {}), ...(users !== undefined ? { users } : {}), ...(region ? { region } : {}), alwaysOn: !!args.values["always-on"] }, footprint);
     process.stdout.write(args.values.json ? `${JSON.stringify(result, null, 2)}\n` : renderPlan(model.name, model.services.map((s) => s.id), result, !!args.values.all));

@@ -37,6 +37,7 @@ Options:
   --interval MS     sampling interval (default 20)
   --env K=V         extra environment for COMMAND, repeatable (e.g. --env OMP_NUM_THREADS=1)
   --svg FILE        write the memory timeline as an SVG chart
+  --catalog FILE    platforms that replace or add to the catalog, for --plan and the verdicts
   --service NAME    the service this command runs (default web): the JSON's "measured" block names it,
                     for shipfit estimate / plan --measured FILE
   --json            print the result (with the timeline) as JSON

@@ -1,11 +1,11 @@
 /** `shipfit scan [DIR] [--json]`: what the repository contains, and why shipfit believes it. */
 import type { AppModel, Diagnostic, Evidence, Service } from "../../core/app-model.js";
 import { UsageError } from "../../core/errors.js";
-import { scan } from "../../scan/scan.js";
 import { formatBytes } from "../../scan/read.js";
 import { parse } from "../args.js";
-import { paint, progress, table } from "../output.js";
+import { paint, table } from "../output.js";
 import type { Command } from "../command.js";
+import { scanWithProgress } from "../scan-dir.js";
 
 export const scanCommand: Command = {
   name: "scan",
@@ -31,9 +31,7 @@ Exit codes: 0 scanned; 2 DIR missing or unreadable, or bad arguments.`,
     const { values, positionals } = parse(argv, { json: { type: "boolean" }, "no-cache": { type: "boolean" } }, "scan");
     if (positionals.length > 1) throw new UsageError("expected at most one DIR (see shipfit scan --help)");
     const dir = positionals[0] ?? ".";
-    const bar = progress("scanning");
-    const model = await scan(dir, { cache: !values["no-cache"], onProgress: (phase, done, total) => bar.update(`${phase} ${done}/${total}`) });
-    bar.done();
+    const model = await scanWithProgress(dir, { cache: !values["no-cache"] });
     process.stdout.write(values.json ? `${JSON.stringify(model, null, 2)}\n` : renderScan(model));
     return 0;
   },
