@@ -53,7 +53,7 @@ describe("shipfit probe", () => {
   });
 
   it("fails in one line with exit 2 on bad input", () => {
-    for (const args of [["probe"], ["probe", "--plan", "nowhere:free", "--", "true"], ["probe", "--limit", "lots", "--", "true"], ["probe", "--enforce", "--", "true"], ["probe", "--", "no-such-command-here"], ["plan", "examples/fraud-automl", "--measured", "no-such.json"]]) {
+    for (const args of [["probe"], ["probe", "--plan", "nowhere:free", "--", "true"], ["probe", "--limit", "lots", "--", "true"], ["probe", "--enforce", "--", "true"], ["probe", "--", "no-such-command-here"], ["plan", "examples/fraud-automl", "--measured", "no-such.json"], ["probe", "--svg", "/no-such-dir/t.svg", "--", "true"]]) {
       const r = shipfit(...args);
       expect(r.code, args.join(" ")).toBe(2);
       expect(r.stderr.trim().split("\n"), args.join(" ")).toHaveLength(1);

@@ -33,6 +33,8 @@ Exit codes: 0 nothing recognised; 1 a problem was diagnosed; 2 unreadable log or
     const args = parse(argv, { app: { type: "string" }, json: { type: "boolean" } }, "doctor");
     if (args.positionals.length > 1) throw new UsageError("expected one LOGFILE or - (see shipfit doctor --help)");
     const source = args.positionals[0] ?? "-";
+    // Reading a terminal would wait for typing: with no LOGFILE, only a pipe is read.
+    if (source === "-" && process.stdin.isTTY) throw new UsageError("give a LOGFILE, or pipe the log in with - (see shipfit doctor --help)");
     const log = readLog(source);
     const diagnoses = diagnose(log);
     const appDir = str(args, "app");

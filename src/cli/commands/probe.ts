@@ -121,8 +121,12 @@ Exit codes: 0 measured, within the limit; 1 the limit was crossed, or COMMAND fa
     const verdicts = planVerdicts(result.peakMB, catalog);
     const svg = str(args, "svg");
     if (svg) {
-      writeFileSync(`${svg}.tmp`, timelineSvg(result));
-      renameSync(`${svg}.tmp`, svg);
+      try {
+        writeFileSync(`${svg}.tmp`, timelineSvg(result));
+        renameSync(`${svg}.tmp`, svg);
+      } catch (error) {
+        throw new InputError(`--svg ${svg}: cannot write (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+      }
     }
     // The block estimate/plan --measured read: the probe's figures replace the estimate's for this service.
     const measured = {
