@@ -21,3 +21,11 @@ export class InputError extends UserError {}
 export function isUserError(e: unknown): e is UserError {
   return e instanceof UserError;
 }
+
+/**
+ * A command that could not finish for a reason outside the code (disk full, a blob that fails its
+ * hash, a lock held too long): one line, exit 1, and nothing half-written left behind.
+ */
+export class OperationError extends UserError {
+  override readonly exitCode: number = 1;
+}

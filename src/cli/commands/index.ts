@@ -42,6 +42,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./doctor.js")).doctorCommand,
   },
   {
+    name: "models",
+    summary: "model files off the ephemeral disk: push to S3-compatible storage with a registry, pull verified at start",
+    load: async () => (await import("./models.js")).modelsCommand,
+  },
+  {
     name: "catalog",
     summary: "the platforms and plans shipfit prices, with sources and confidence",
     load: async () => (await import("./catalog.js")).catalogCommand,
