@@ -45,7 +45,11 @@ export async function startS3(bucket = "shipfit-test"): Promise<S3Server> {
     dir,
     storeUrl: (prefix) => `s3://${bucket}/${prefix}?endpoint=${encodeURIComponent(endpoint)}&region=us-east-1&path_style=true&checksums=when_required`,
     async stop() {
-      await server.close();
+      // A client that kept a keep-alive socket open would hold close() forever: drop them all.
+      const http = (server as unknown as { httpServer?: { closeAllConnections?: () => void } }).httpServer;
+      const closing = server.close();
+      http?.closeAllConnections?.();
+      await Promise.race([closing, new Promise((r) => setTimeout(r, 3000))]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
