@@ -4,39 +4,67 @@
  * none with a manifest file baked into the image.
  */
 import { createHash } from "node:crypto";
-import { z } from "zod";
 import { InputError } from "../core/errors.js";
 
 export const MANIFEST_FORMAT = "shipfit-models-manifest/1";
 
-export const ManifestFile = z.object({
+// Checked by hand, not with zod: `pull` runs at every container start and loading a schema library
+// costs more than the whole warm pull.
+
+export interface ManifestFile {
   /** Path relative to the project root, always with forward slashes. */
-  path: z.string(),
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
-  size: z.number().int().min(0),
+  path: string;
+  sha256: string;
+  size: number;
   /** Object key inside the store (below its prefix): content-addressed. */
-  key: z.string(),
-});
-export type ManifestFile = z.infer<typeof ManifestFile>;
+  key: string;
+}
 
-export const ManifestModel = z.object({
+export interface ManifestModel {
   /** Also a folder name in the cache: letters, digits, `.`, `_`, `-`, never `.` or `..`. */
-  name: z.string().regex(/^(?!\.{1,2}$)[A-Za-z0-9._-]+$/),
-  version: z.number().int().min(1),
+  name: string;
+  version: number;
   /** The alias this entry was resolved from, when it was. */
-  alias: z.string().optional(),
-  digest: z.string(),
-  files: z.array(ManifestFile),
-});
-export type ManifestModel = z.infer<typeof ManifestModel>;
+  alias?: string;
+  digest: string;
+  files: ManifestFile[];
+}
 
-export const Manifest = z.object({
-  format: z.literal(MANIFEST_FORMAT),
+export interface Manifest {
+  format: typeof MANIFEST_FORMAT;
   /** The store the keys live in, without credentials (they come from the environment). */
-  store: z.string(),
-  models: z.array(ManifestModel),
-});
-export type Manifest = z.infer<typeof Manifest>;
+  store: string;
+  models: ManifestModel[];
+}
+
+const NAME = /^(?!\.{1,2}$)[A-Za-z0-9._-]+$/;
+const SHA = /^[0-9a-f]{64}$/;
+
+/** The first thing wrong with `raw` as a manifest, or undefined. */
+function manifestProblem(raw: unknown): string | undefined {
+  const isObj = (v: unknown): v is Record<string, unknown> => !!v && typeof v === "object" && !Array.isArray(v);
+  if (!isObj(raw)) return "not an object";
+  if (raw.format !== MANIFEST_FORMAT) return `format: expected "${MANIFEST_FORMAT}"`;
+  if (typeof raw.store !== "string") return "store: expected a string";
+  if (!Array.isArray(raw.models)) return "models: expected a list";
+  for (const [i, m] of raw.models.entries()) {
+    if (!isObj(m)) return `models.${i}: not an object`;
+    if (typeof m.name !== "string" || !NAME.test(m.name)) return `models.${i}.name: letters, digits, . _ - only`;
+    if (!Number.isInteger(m.version) || (m.version as number) < 1) return `models.${i}.version: a whole number ≥ 1`;
+    if (m.alias !== undefined && typeof m.alias !== "string") return `models.${i}.alias: expected a string`;
+    if (typeof m.digest !== "string") return `models.${i}.digest: expected a string`;
+    if (!Array.isArray(m.files)) return `models.${i}.files: expected a list`;
+    for (const [j, f] of m.files.entries()) {
+      const at = `models.${i}.files.${j}`;
+      if (!isObj(f)) return `${at}: not an object`;
+      if (typeof f.path !== "string") return `${at}.path: expected a string`;
+      if (typeof f.sha256 !== "string" || !SHA.test(f.sha256)) return `${at}.sha256: 64 hex digits`;
+      if (!Number.isInteger(f.size) || (f.size as number) < 0) return `${at}.size: a whole number ≥ 0`;
+      if (typeof f.key !== "string") return `${at}.key: expected a string`;
+    }
+  }
+  return undefined;
+}
 
 /** The object key of a blob: sharded by the first two hex digits, as DVC and git do. */
 export function objectKey(sha256: string): string {
@@ -81,12 +109,10 @@ export function parseManifest(text: string, origin: string): Manifest {
   } catch {
     throw new InputError(`${origin}: not JSON`);
   }
-  const parsed = Manifest.safeParse(raw);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new InputError(`${origin}: not a shipfit models manifest (${issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid"})`);
-  }
-  for (const m of parsed.data.models) {
+  const problem = manifestProblem(raw);
+  if (problem) throw new InputError(`${origin}: not a shipfit models manifest (${problem})`);
+  const manifest = raw as Manifest;
+  for (const m of manifest.models) {
     const seen = new Set<string>();
     for (const f of m.files) {
       safeRelPath(f.path);
@@ -95,5 +121,5 @@ export function parseManifest(text: string, origin: string): Manifest {
       if (f.key !== objectKey(f.sha256)) throw new InputError(`${origin}: ${m.name}/${f.path}: key ${f.key} does not match its sha256`);
     }
   }
-  return parsed.data;
+  return manifest;
 }

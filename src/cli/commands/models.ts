@@ -4,7 +4,6 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
-import { loadCatalog } from "../../catalog/load.js";
 import { InputError, OperationError, UsageError } from "../../core/errors.js";
 import { gc, readyVersions, rollback, verifyStore } from "../../models/admin.js";
 import type { BlobStore } from "../../models/blobs/types.js";
@@ -19,7 +18,13 @@ import { storageOptions } from "../../models/storage-cost.js";
 import { parse, str, type Options, type Parsed } from "../args.js";
 import type { Command } from "../command.js";
 import { paint, progress, table } from "../output.js";
-import { scanWithProgress } from "../scan-dir.js";
+
+// The scan and the catalog load on demand: `models pull` runs at every container start and must not
+// pay for them.
+async function scanDir(dir: string) {
+  const { scanWithProgress } = await import("../scan-dir.js");
+  return scanWithProgress(dir, { cache: true });
+}
 
 const LOCATION: Options = { store: { type: "string" }, registry: { type: "string" }, json: { type: "boolean" } };
 
@@ -180,7 +185,7 @@ async function localModels(dir: string, args: Parsed): Promise<{ models: LocalMo
     return { models: [modelFromPaths(dir, name, paths)], skipped: [] };
   }
   if (args.positionals.length > 1) throw new UsageError("paths after DIR need --name NAME (see shipfit models push --help)");
-  return modelsFromScan(dir, await scanWithProgress(dir, { cache: true }));
+  return modelsFromScan(dir, await scanDir(dir));
 }
 
 function parseSize(raw: string): number {
@@ -207,7 +212,7 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
       largest = bytes / files;
     } else {
       const dir = projectDir(args, args.positionals[0]);
-      const { models } = modelsFromScan(dir, await scanWithProgress(dir, { cache: true }));
+      const { models } = modelsFromScan(dir, await scanDir(dir));
       if (models.length === 0) throw new InputError(`${dir}: the scan found no model files (give --size and --files to price a size)`);
       sizes = models.flatMap((m) => m.files.map((f) => f.size));
       bytes = sizes.reduce((s, x) => s + x, 0);
@@ -215,6 +220,7 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
       largest = Math.max(...sizes);
     }
     const input = { bytes, files, largestFile: largest, startsPerMonth: int(args, "starts-per-month", 30), appGetsPerMonth: int(args, "gets-per-month", 0) };
+    const { loadCatalog } = await import("../../catalog/load.js");
     const options = storageOptions(loadCatalog(str(args, "catalog")), input, sizes);
     const rows = [["option", "storage/mo", "requests/mo", "upload once", "total/mo", "per year"], ...options.map((o) => [o.name, usd(o.storageMonthlyUSD), usd(o.requestsMonthlyUSD), usd(o.uploadOnceUSD), usd(o.monthlyUSD), usd(o.yearlyUSD)])];
     const head = `${files} file(s), ${(bytes / 2 ** 20).toFixed(2)} MB (${(bytes / 2 ** 30).toFixed(3)} GB); ${input.startsPerMonth} starts/month pull every file, ${input.appGetsPerMonth} app reads/month`;
@@ -318,7 +324,7 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
   async status(argv) {
     const args = parse(argv, { ...LOCATION, to: { type: "string" } }, "models status");
     const dir = projectDir(args, args.positionals[0]);
-    const { models } = modelsFromScan(dir, await scanWithProgress(dir, { cache: true }));
+    const { models } = modelsFromScan(dir, await scanDir(dir));
     const filesOf = await manifestFiles(models);
     const cache = str(args, "to");
     return withLocations(dir, args, async (_store, registry) => {
