@@ -46,7 +46,7 @@ export function csvColumns(path: string): string[] {
 
 export function tokens(name: string): string[] {
   return name
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
     .toLowerCase()
     .split(/[^a-z0-9]+/)
     .filter(Boolean)
