@@ -14,7 +14,7 @@ import { chmodSync, closeSync, copyFileSync, createWriteStream, existsSync, fsyn
 import { dirname, join, resolve } from "node:path";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { OperationError } from "../core/errors.js";
+import { isUserError, OperationError } from "../core/errors.js";
 import type { BlobStore } from "./blobs/types.js";
 import { hashFile, mapLimit } from "./hash.js";
 import { acquire } from "./lock.js";
@@ -183,7 +183,9 @@ async function download(store: BlobStore, sha: string, size: number, final: stri
     rmSync(tmp, { force: true });
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOSPC" || code === "EDQUOT") throw new OperationError(`disk full while downloading ${sha.slice(0, 12)}… into ${dirname(tmpDir)}: the partial file was removed, nothing half-written is left`);
-    throw error;
+    if (isUserError(error)) throw error;
+    // A connection reset mid-stream, a missing blob, a permission error: one line, nothing left behind.
+    throw new OperationError(`downloading ${sha.slice(0, 12)}… from ${store.url}: ${(error as Error).message.split("\n")[0]}; the partial file was removed`);
   }
 }
 

@@ -4,7 +4,7 @@
  * leaves a PENDING version that `pull` ignores and the next push resumes: never a READY version with
  * a missing blob.
  */
-import { OperationError } from "../core/errors.js";
+import { isUserError, OperationError } from "../core/errors.js";
 import type { BlobStore } from "./blobs/types.js";
 import type { LocalModel } from "./discover.js";
 import { hashFile, mapLimit } from "./hash.js";
@@ -89,7 +89,12 @@ export async function push(models: readonly LocalModel[], store: BlobStore, regi
     let done = 0;
     options.onProgress?.({ phase: "uploading", doneBytes: 0, totalBytes: uploadTotal });
     await mapLimit(toUpload, options.jobs ?? 4, async ({ sha, b }) => {
-      await store.put(sha, b.abs, b.size, { onBytes: (n) => options.onProgress?.({ phase: "uploading", doneBytes: (done += n), totalBytes: uploadTotal }) });
+      try {
+        await store.put(sha, b.abs, b.size, { onBytes: (n) => options.onProgress?.({ phase: "uploading", doneBytes: (done += n), totalBytes: uploadTotal }) });
+      } catch (error) {
+        if (isUserError(error)) throw error;
+        throw new OperationError(`uploading ${b.abs} to ${store.url}: ${(error as Error).message.split("\n")[0]}; the versions stay PENDING, push again`);
+      }
     });
     // The store's own word, after the upload: size and the sha256 it recorded, for every blob.
     const after = await mapLimit([...blobs], 16, async ([sha, b]) => ({ sha, b, head: await store.head(sha) }));
