@@ -30,7 +30,7 @@ export interface StorageOption {
 }
 
 const GiB = 2 ** 30;
-const MULTIPART_THRESHOLD = 16 * 2 ** 20;
+const MULTIPART_THRESHOLD = 64 * 2 ** 20; // as the S3 driver: one PUT up to 64 MiB
 const PART = 16 * 2 ** 20;
 
 /** PUT-class requests to upload the files once (a multipart upload is create + parts + complete). */

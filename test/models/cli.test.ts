@@ -135,7 +135,7 @@ describe("shipfit models with the embedded defaults (folder store, SQLite regist
 describe("shipfit models against a real S3-compatible server and PostgreSQL", () => {
   it("push, verify, manifest, pull with the registry and without it", async () => {
     const project = randomProject(tmpDir("s3pg"), 3, 2, 300_000);
-    writeFileSync(path.join(project, "data", "models", "model2", "big.safetensors"), Buffer.alloc(20 << 20, 7)); // multipart
+    writeFileSync(path.join(project, "data", "models", "model2", "big.safetensors"), Buffer.alloc(20 << 20, 7)); // the largest file: 20 MiB in one PUT
     const store = s3Store("cli");
     const registry = await pgDatabase();
     const loc = ["--store", store, "--registry", registry];

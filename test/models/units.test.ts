@@ -84,8 +84,8 @@ describe("column matching", () => {
 
 describe("storage prices", () => {
   it("counts multipart uploads as create + parts + complete", () => {
-    expect(putRequests([1000, 16 << 20])).toBe(2);
-    expect(putRequests([(16 << 20) + 1])).toBe(2 + 2);
+    expect(putRequests([1000, 64 << 20])).toBe(2);
+    expect(putRequests([(64 << 20) + 1])).toBe(2 + 5);
   });
   it("prices every storage offer of the catalog plus volume, bytea and image, from the catalog's own figures", () => {
     const catalog = shippedPlatforms();

@@ -76,7 +76,7 @@ every object storage in the catalog, a Railway volume, PostgreSQL bytea, or bake
 Without --name, every folder of DIR holding model files (found by the scan) is one model, named after
 the folder, with all the files beside the model files; metadata.json beside them gives its feature
 columns, metrics and framework. Files are hashed; a version is registered PENDING; blobs the store
-lacks are uploaded (multipart above 16 MiB, --jobs files at once, default 4); every blob is checked
+lacks are uploaded (multipart above 64 MiB, --jobs files at once, default 4); every blob is checked
 with HEAD (size and recorded sha256); then the version is marked READY. Unchanged models make no new
 version. A push that is interrupted leaves a PENDING version the next push resumes.
   --dry-run   hash and compare only: what would be uploaded, nothing written anywhere
@@ -296,7 +296,7 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
         onProgress: (p) => b.update(p.doneBytes, p.totalBytes),
       });
       b.done();
-      if (registry) for (const m of result.models) await registry.recordUse(m.name);
+      if (registry) await registry.recordUse(result.models.map((m) => m.name));
       const rows = [["model", "version", "files", "downloaded", "path"], ...result.models.map((m) => [m.name, `v${m.version}`, String(m.files), `${m.downloaded} (${fmtBytes(m.bytesDownloaded)})`, m.dir])];
       out(args, { cache: cacheDir, ...result }, `${table(rows)}\n\n${result.downloadedFiles} file(s) downloaded and verified (${fmtBytes(result.downloadedBytes)}), ${result.cachedFiles} already cached in ${cacheDir}`);
       return 0;

@@ -230,7 +230,15 @@ export class SqlRegistry implements Registry {
     return rows.map((r) => ({ alias: String(r.alias), version: Number(r.version), ...(r.previous != null ? { previous: Number(r.previous) } : {}), updatedAt: String(r.updated_at) }));
   }
 
-  async recordUse(name: string, count = 1): Promise<void> {
+  async recordUse(name: string | readonly string[], count = 1): Promise<void> {
+    // Several names: one transaction (one WAL commit, one fsync), not one per model.
+    if (typeof name !== "string") {
+      const at = now();
+      await this.sql.tx(async (q) => {
+        for (const n of name) await q.run(`UPDATE shipfit_models SET usage_count = usage_count + ?, last_used_at = ? WHERE name = ?`, [count, at, n]);
+      });
+      return;
+    }
     await this.sql.run(`UPDATE shipfit_models SET usage_count = usage_count + ?, last_used_at = ? WHERE name = ?`, [count, now(), name]);
   }
 

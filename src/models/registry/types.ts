@@ -69,7 +69,7 @@ export interface Registry {
   /** Points `alias` at `version`; returns the version it pointed at before, if any. */
   setAlias(name: string, alias: string, version: number): Promise<number | undefined>;
   aliases(name: string): Promise<{ alias: string; version: number; previous?: number; updatedAt: string }[]>;
-  recordUse(name: string, count?: number): Promise<void>;
+  recordUse(name: string | readonly string[], count?: number): Promise<void>;
   deleteVersions(ids: readonly number[]): Promise<void>;
   /** Every sha256 any version (of any status) still names: what gc must keep in the store. */
   referencedShas(): Promise<Set<string>>;
