@@ -47,6 +47,11 @@ export const COMMANDS: CommandEntry[] = [
     load: async () => (await import("./models.js")).modelsCommand,
   },
   {
+    name: "report",
+    summary: "the whole answer as one self-contained web page (or Markdown for a pull request)",
+    load: async () => (await import("./report.js")).reportCommand,
+  },
+  {
     name: "catalog",
     summary: "the platforms and plans shipfit prices, with sources and confidence",
     load: async () => (await import("./catalog.js")).catalogCommand,
