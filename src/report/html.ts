@@ -148,7 +148,7 @@ export function renderHtml(d: ReportData): string {
     : "";
 
   const probe = d.probe
-    ? section("probe", "Measured memory (probe)", `<figure>${timelineSvg(d.probe)}<figcaption>Peak ${mb(d.probe.peakMB)} at ${d.probe.peakAtSeconds.toFixed(1)} s${d.probe.peakHolder ? ` (largest process: ${esc(d.probe.peakHolder.name)}, ${mb(d.probe.peakHolder.rssMB)})` : ""}${d.probe.limitMB ? `; limit ${mb(d.probe.limitMB)}${d.probe.crossedLimitAtSeconds !== undefined ? `, crossed at ${d.probe.crossedLimitAtSeconds.toFixed(1)} s` : ", never crossed"}` : ""}.</figcaption></figure><table><thead><tr><th scope="col">t (s)</th><th scope="col">RSS of the tree (MB)</th><th scope="col">processes</th></tr></thead><tbody>${sampleRows(d.probe.samples)}</tbody></table>`)
+    ? section("probe", "Measured memory (probe)", `<figure><div id="probe-timeline" role="img" aria-label="${esc(`Memory of the process tree over time, peak ${mb(d.probe.peakMB)}`)}">${timelineSvg(d.probe)}</div><figcaption>Peak ${mb(d.probe.peakMB)} at ${d.probe.peakAtSeconds.toFixed(1)} s${d.probe.peakHolder ? ` (largest process: ${esc(d.probe.peakHolder.name)}, ${mb(d.probe.peakHolder.rssMB)})` : ""}${d.probe.limitMB ? `; limit ${mb(d.probe.limitMB)}${d.probe.crossedLimitAtSeconds !== undefined ? `, crossed at ${d.probe.crossedLimitAtSeconds.toFixed(1)} s` : ", never crossed"}` : ""}.</figcaption></figure><table><thead><tr><th scope="col">t (s)</th><th scope="col">RSS of the tree (MB)</th><th scope="col">processes</th></tr></thead><tbody>${sampleRows(d.probe.samples)}</tbody></table>`)
     : "";
 
   const files = d.files.length

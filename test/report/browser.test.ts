@@ -122,6 +122,48 @@ describe.each(EXAMPLES)("report of examples/%s in Chromium", (example) => {
   });
 });
 
+describe("report with a probe result, and as Markdown", () => {
+  it("draws the probe's timeline and uses its measured peak for the service", async () => {
+    const probeJson = path.join(tmp, "probe.json");
+    const p = spawnSync(process.execPath, [bin, "probe", "--service", "web", "--json", "--", "/usr/bin/python3", path.join(root, "test", "probe", "apps", "steps.py")], {
+      cwd: root,
+      encoding: "utf8",
+      env: { ...process.env, REPORT: path.join(tmp, "steps.out") },
+    });
+    expect(p.status, p.stderr).toBe(0);
+    writeFileSync(probeJson, p.stdout);
+    const probe = JSON.parse(p.stdout) as { peakMB: number; samples: unknown[] };
+    const file = path.join(tmp, "probed.html");
+    const r = shipfit("report", path.join("examples", "fraud-automl"), "--probe", probeJson, "--out", file);
+    expect(r.code, r.stderr).toBe(0);
+    const { page, problems } = await open(file);
+    const timeline = await page.$eval("#probe-timeline", (el) => ({ points: el.querySelector("polyline")?.getAttribute("points")?.trim().split(/\s+/).length ?? 0, label: el.getAttribute("aria-label") }));
+    expect(timeline.points).toBe(probe.samples.length);
+    expect(timeline.label).toContain(`${Math.round(probe.peakMB)} MB`);
+    const data = await page.evaluate(() => JSON.parse(document.getElementById("shipfit-data")?.textContent ?? "null") as { footprint: { services: { service: string; ram: { peakMB: { origin: string; expected: number } } }[] } });
+    const web = data.footprint.services.find((s) => s.service === "web");
+    expect(web?.ram.peakMB.origin).toBe("measured");
+    expect(web?.ram.peakMB.expected).toBeCloseTo(probe.peakMB, 0);
+    expect(problems).toEqual([]);
+    await page.close();
+  });
+
+  it("gives a compact Markdown table whose verdicts and totals are plan --json's", () => {
+    const md = shipfit("report", path.join("examples", "ai-ko-backend"), "--format", "md");
+    expect(md.code, md.stderr).toBe(0);
+    const plan = JSON.parse(shipfit("plan", path.join("examples", "ai-ko-backend"), "--json").stdout) as PlanResult;
+    const rows = md.stdout.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| Plan") && !l.startsWith("| Service") && !l.startsWith("| What-if") && / — /.test(l) && /(✅|⚠️|❌)/.test(l));
+    expect(rows.length).toBe(12);
+    for (const row of rows) {
+      const md = (t: string) => t.replace(/[\\`*_[\]<>|]/g, (c) => `\\${c}`);
+      const o = plan.options.find((x) => row.startsWith(`| ${md(x.platformName)} — ${md(x.planName)} | `));
+      expect(o, row).toBeDefined();
+      expect(row.endsWith(`| ${o?.fits ? (o.cost.total < 0.01 && o.cost.total > 0 ? `$${o.cost.total.toFixed(4)}` : o.cost.total === 0 ? "$0" : `$${o.cost.total.toFixed(2)}`) : "–"} |`), row).toBe(true);
+    }
+    expect(md.stdout).toMatch(/\| What-if \| Largest peak RAM/);
+  });
+});
+
 describe("a repository with hostile names", () => {
   const repo = path.join(tmp, "hostile");
   const payloads = {
