@@ -100,14 +100,5 @@ export function isReadOnly(p: string): boolean {
   return (statSync(p).mode & 0o222) === 0;
 }
 
-/** A small deterministic PRNG (mulberry32) so the random kill points are reproducible. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** The seeded PRNG of the fuzz tests, so the random kill points are reproducible. */
+export { rng as prng } from "../fuzz/mutate.js";

@@ -4,11 +4,12 @@ import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { afterAll, describe, expect, inject, it } from "vitest";
+import { afterAll, describe, expect, it } from "vitest";
 import { objectKey, versionDigest, type ManifestFile } from "../../src/models/manifest.js";
 import { openPostgresRegistry } from "../../src/models/registry/postgres.js";
 import { openSqliteRegistry } from "../../src/models/registry/sqlite.js";
 import type { Registry } from "../../src/models/registry/types.js";
+import { pgDatabase } from "./helpers.js";
 
 const work = mkdtempSync(path.join(os.tmpdir(), "shipfit-registry-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -21,13 +22,7 @@ function files(n: number, seed = randomBytes(4).toString("hex")): ManifestFile[]
 }
 
 async function pgRegistry(): Promise<Registry> {
-  const { default: pg } = await import("pg");
-  const name = `reg_${randomBytes(4).toString("hex")}`;
-  const admin = new pg.Client({ connectionString: inject("pgUrl") });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return openPostgresRegistry(inject("pgUrl").replace(/\/postgres$/, `/${name}`));
+  return openPostgresRegistry(await pgDatabase());
 }
 
 const backends: [string, () => Promise<Registry>][] = [

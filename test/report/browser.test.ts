@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The report in real Chromium: for each example app the page opens with no console error, its fit
  * matrix and cost bars agree with `shipfit plan --json`, every chart is there with a table behind it,
