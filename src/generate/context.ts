@@ -9,6 +9,7 @@ import { estimate } from "../estimate/estimate.js";
 import type { Footprint, ServiceFootprint } from "../estimate/footprint.js";
 import { installedPackages, serviceDependencies } from "../estimate/packages.js";
 import planParams from "../data/plan-params.json" with { type: "json" };
+import { facts } from "../facts/load.js";
 import type { GenerateContext, ServicePlan } from "./types.js";
 
 const DURABLE = new Set(["sqlite", "uploads", "models", "output"]);
@@ -95,8 +96,28 @@ function requirementFiles(model: AppModel, s: Service): string[] {
   return s.manifests.filter((m) => model.manifests.find((x) => x.file === m)?.kind === "requirements").map((m) => rel(m, s.root));
 }
 
-function servicePlan(model: AppModel, s: Service, fp: ServiceFootprint): ServicePlan {
+/**
+ * Model files the image would carry, kept out of it and pulled at start instead: an image rebuilt for
+ * every code change no longer carries them, and an ephemeral disk gets them back, verified, on every
+ * start. Not for Node services, nor when inference runs remotely (then the image needs no models).
+ */
+function modelPull(model: AppModel, s: Service, remoteInference: boolean): ServicePlan["modelPull"] {
+  if (s.language !== "python" || remoteInference || s.files.models.length === 0) return undefined;
+  const files = s.files.models.map((f) => rel(f, s.root)).sort();
+  const inImage = new Set(s.files.models);
+  const bytes = model.models.files.filter((f) => inImage.has(f.path)).reduce((sum, f) => sum + f.bytes, 0);
+  const folders = [...new Set(files.map((f) => path.posix.dirname(f)))].sort((a, b) => a.localeCompare(b, "en", { numeric: true }));
+  return { files, folders, bytes };
+}
+
+/** Seconds the pull at start can take: the bytes at the slow end of model download throughput. */
+function pullSeconds(pull: ServicePlan["modelPull"]): number {
+  return pull ? pull.bytes / 1e6 / facts().params.throughput.modelDownload.low : 0;
+}
+
+function servicePlan(model: AppModel, s: Service, fp: ServiceFootprint, remoteInference: boolean): ServicePlan {
   const { command, fixes, port } = productionCommand(s);
+  const pull = modelPull(model, s, remoteInference);
   const deps = serviceDependencies(s, model);
   const system = [...new Set(installedPackages(deps, true).flatMap((p) => p.facts?.systemPackages ?? []))].sort();
   const plan: ServicePlan = {
@@ -106,7 +127,8 @@ function servicePlan(model: AppModel, s: Service, fp: ServiceFootprint): Service
     command,
     commandFixes: fixes,
     port,
-    startPeriodSeconds: Math.max(10, Math.ceil(fp.coldStartSeconds.high / 5) * 5 + 5),
+    // The health check waits for the pull of the models too, when the container starts with one.
+    startPeriodSeconds: Math.max(10, Math.ceil((fp.coldStartSeconds.high + pullSeconds(pull)) / 5) * 5 + 5),
     memoryMB: memoryMB(fp),
     cpuTorch: !!s.torch?.present && !s.gpu.value,
     systemPackages: system,
@@ -117,6 +139,7 @@ function servicePlan(model: AppModel, s: Service, fp: ServiceFootprint): Service
     nodeVersion: /(\d+)/.exec(s.nodeVersion?.value ?? "")?.[1] ?? "20",
   };
   if (s.healthPath) plan.healthPath = s.healthPath.value;
+  if (pull) plan.modelPull = pull;
   return plan;
 }
 
@@ -132,7 +155,7 @@ export function generateContext(model: AppModel, options: ContextOptions = {}): 
   const services = model.services.map((s) => {
     const fp = footprint.services.find((f) => f.service === s.id);
     if (!fp) throw new Error(`no footprint for ${s.id}`);
-    return servicePlan(model, s, fp);
+    return servicePlan(model, s, fp, !!options.remoteInference);
   });
   const datastores = [...new Set(model.datastores.map((d) => d.kind).filter((k): k is "postgresql" | "redis" => k === "postgresql" || k === "redis"))].sort();
   const ctx: GenerateContext = { model, services, datastores, platform: options.platform ?? "railway", remoteInference: !!options.remoteInference };

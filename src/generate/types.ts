@@ -2,13 +2,13 @@
 import type { AppModel, Service } from "../core/app-model.js";
 import type { ServiceFootprint } from "../estimate/footprint.js";
 
-export type TargetId = "docker" | "procfile" | "railway" | "render" | "fly" | "cloud-run" | "compose" | "kubernetes" | "github-actions" | "env" | "requirements-prod";
+export type TargetId = "docker" | "procfile" | "railway" | "render" | "fly" | "cloud-run" | "compose" | "kubernetes" | "github-actions" | "env" | "requirements-prod" | "models-loader";
 
 export interface GeneratedFile {
   /** Repository-relative POSIX path. */
   path: string;
   content: string;
-  format: "dockerfile" | "dockerignore" | "procfile" | "json" | "toml" | "yaml" | "env" | "text";
+  format: "dockerfile" | "dockerignore" | "procfile" | "json" | "toml" | "yaml" | "env" | "text" | "python";
   target: TargetId;
   /** What this file fixes compared with the repository as scanned (port, torch wheels, health check…). */
   fixes: string[];
@@ -42,6 +42,18 @@ export interface ServicePlan {
   env: { name: string; secret: boolean }[];
   /** Paths it writes that must survive restarts (volumes, mounts). */
   durablePaths: string[];
+  /**
+   * Model files its image would carry, to be kept out of it and pulled verified at start instead
+   * (`shipfit models push`, then the generated shipfit_models.py). Absent when there are none, for
+   * Node services, and when inference runs remotely.
+   */
+  modelPull?: {
+    /** Relative to the service root. */
+    files: string[];
+    /** Their folders, relative to the service root: one model each for `shipfit models push`. */
+    folders: string[];
+    bytes: number;
+  };
   pythonVersion: string;
   nodeVersion: string;
 }

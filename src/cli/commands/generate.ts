@@ -4,7 +4,7 @@ import { loadCatalog } from "../../catalog/load.js";
 import { UsageError } from "../../core/errors.js";
 import { estimate } from "../../estimate/estimate.js";
 import { generateContext } from "../../generate/context.js";
-import { GENERATORS, TARGETS } from "../../generate/index.js";
+import { GENERATORS, TARGETS, generateFiles } from "../../generate/index.js";
 import type { GeneratedFile, TargetId } from "../../generate/types.js";
 import { writeFiles } from "../../generate/write.js";
 import { parse, str } from "../args.js";
@@ -72,7 +72,7 @@ untouched (use --force); 2 bad target, folder or arguments.`,
     const size = sizeFor(platform, str(args, "plan"));
     const model = await scanWithProgress(dir, { cache: !args.values["no-cache"] });
     const ctx = generateContext(model, { platform, remoteInference: !!args.values["remote-inference"], footprint: estimate(model), ...(size ? { size } : {}) });
-    const files: GeneratedFile[] = [...new Set(targets)].flatMap((t) => GENERATORS.find((g) => g.target === t)?.generate(ctx) ?? []);
+    const files: GeneratedFile[] = generateFiles(ctx, targets);
     const outDir = str(args, "out") ?? dir;
     const outcomes = writeFiles(files, outDir, { force: !!args.values.force, dryRun: !!args.values["dry-run"] });
     if (args.values.json) {
