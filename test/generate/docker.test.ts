@@ -1,4 +1,5 @@
 /** docker target: every generated Dockerfile parsed with dockerfile-ast and checked; snapshots of the five examples. */
+import path from "node:path";
 import { DockerfileParser } from "dockerfile-ast";
 import type { Instruction } from "dockerfile-ast";
 import ignore from "ignore";
@@ -6,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import { generateContext } from "../../src/generate/context.js";
 import type { ContextOptions } from "../../src/generate/context.js";
 import { docker } from "../../src/generate/targets/docker.js";
+import { LOADER_FILE, MANIFEST_FILE, loaderSource } from "../../src/generate/targets/models-loader.js";
 import type { GeneratedFile, GenerateContext } from "../../src/generate/types.js";
 import { scan } from "../../src/scan/scan.js";
 import { containsSecret } from "../../src/scan/secrets.js";
@@ -101,7 +103,9 @@ describe.each(EXAMPLES)("docker on %s", (name) => {
     for (const f of files) {
       expect(f.target).toBe("docker");
       expect(f.fixes.length).toBeGreaterThan(0);
-      await expect(f.content).toMatchFileSnapshot(`../__snapshots__/generate/${name}/${f.path}`);
+      // The model loader is the asset itself (tested in test/models/loader.test.ts), not a snapshot.
+      if (path.posix.basename(f.path) === LOADER_FILE) expect(f.content).toBe(loaderSource());
+      else await expect(f.content).toMatchFileSnapshot(`../__snapshots__/generate/${name}/${f.path}`);
     }
   });
 });
@@ -165,14 +169,44 @@ describe("docker: what each example's Dockerfile fixes", () => {
     expect(file(files, "backend/.dockerignore").fixes).toContain("keeps the committed backend/.env out of the image");
   });
 
-  it("fraud-automl: model files stay in the image unless inference runs remotely", async () => {
-    const local = docker.generate(await contextOf(example("fraud-automl")));
-    const igLocal = ignore().add(file(local, ".dockerignore").content);
-    expect(igLocal.ignores("data/automl_models/dataset1/xgboost_model.joblib")).toBe(false);
+  it("fraud-automl: the 40 model folders leave the image and are pulled at start, before gunicorn, into a cache the app user owns", async () => {
+    const ctx = await contextOf(example("fraud-automl"));
+    const local = docker.generate(ctx);
+    const ig = ignore().add(file(local, ".dockerignore").content);
+    for (let i = 1; i <= 40; i++) {
+      expect(ig.ignores(`data/automl_models/dataset${i}/xgboost_model.joblib`)).toBe(true);
+      expect(ig.ignores(`data/automl_models/dataset${i}/metadata.json`)).toBe(true);
+    }
+    for (const kept of ["app/routes.py", "wsgi.py", "data/samples/unlabeled_transactions.csv", LOADER_FILE, MANIFEST_FILE]) expect(ig.ignores(kept), kept).toBe(false);
+    expect(ig.ignores(".shipfit/models/store/sha256/ab/cd")).toBe(true);
+    const df = file(local, "Dockerfile");
+    expect(df.content).toContain('CMD ["sh", "-c", "python shipfit_models.py pull --manifest shipfit.models.json --into /app && exec gunicorn --bind 0.0.0.0:${PORT:-8000} --workers 2 --timeout 120 wsgi:app"]');
+    const final = finalStage(df.content);
+    const at = (kw: string, text: string) => final.findIndex((i) => i.getKeyword() === kw && (i.getArgumentsContent() ?? "").includes(text));
+    // The manifest is checked at build time, as the app user, after the code is copied.
+    expect(at("RUN", "shipfit_models.py check --manifest shipfit.models.json")).toBeGreaterThan(at("USER", "app"));
+    expect(at("USER", "app")).toBeGreaterThan(at("COPY", ". ."));
+    // The cache is outside /app, owned by the app user, and the loader finds it through the environment.
+    expect(at("RUN", "install -d -o app -g app /app /var/cache/shipfit-models")).toBeGreaterThan(-1);
+    expect(at("ENV", "SHIPFIT_MODELS_CACHE=/var/cache/shipfit-models")).toBeGreaterThan(-1);
+    expect(df.fixes.join("\n")).toMatch(/keeps 80 model file\(s\) \(\d+\.\d MB\) out of the image/);
+    expect(file(local, LOADER_FILE).content).toBe(loaderSource());
+    expect(ctx.services[0]?.modelPull?.folders).toHaveLength(40);
+
     const remote = docker.generate(await contextOf(example("fraud-automl"), { remoteInference: true }));
     const igRemote = ignore().add(file(remote, ".dockerignore").content);
     expect(igRemote.ignores("data/automl_models/dataset1/xgboost_model.joblib")).toBe(true);
     expect(igRemote.ignores("app/routes.py")).toBe(false);
+    // Inference runs remotely: no models to pull, no loader.
+    expect(file(remote, "Dockerfile").content).not.toContain(LOADER_FILE);
+    expect(remote.map((f) => f.path)).not.toContain(LOADER_FILE);
+  });
+
+  it("only fraud-automl pulls models: the others' images carry none (kokoro-tts's voices are already kept out)", async () => {
+    for (const name of EXAMPLES) {
+      const files = docker.generate(await contextOf(example(name)));
+      expect(files.some((f) => f.content.includes("shipfit_models.py pull")), name).toBe(name === "fraud-automl");
+    }
   });
 });
 
