@@ -238,6 +238,29 @@ describe("docker on small repositories", () => {
     checkDockerfile(df, plan);
   });
 
+  it("a service in a subfolder pulls its models relative to that folder; a model file beside the code is left out by name", async () => {
+    const dir = seed({
+      "api/requirements.txt": "flask==3.0.3\ngunicorn==22.0.0\njoblib==1.4.2\n",
+      "api/wsgi.py": "import joblib\nfrom flask import Flask\napp = Flask(__name__)\nclf = joblib.load('models/clf/model.joblib')\nscaler = joblib.load('scaler.joblib')\n",
+      "api/Procfile": "web: gunicorn wsgi:app\n",
+      "api/models/clf/model.joblib": new Uint8Array(64),
+      "api/models/clf/metadata.json": "{}",
+      "api/scaler.joblib": new Uint8Array(32),
+    });
+    const ctx = await contextOf(dir);
+    const plan = ctx.services[0]!;
+    expect(plan.modelPull).toMatchObject({ files: ["models/clf/model.joblib", "scaler.joblib"], folders: [".", "models/clf"] });
+    const files = docker.generate(ctx);
+    expect(files.map((f) => f.path).sort()).toEqual(["api/.dockerignore", "api/Dockerfile", `api/${LOADER_FILE}`]);
+    const df = file(files, "api/Dockerfile");
+    checkDockerfile(df, plan);
+    expect(df.content).toContain("#   shipfit models push api && shipfit models manifest --dir api --out api/shipfit.models.json");
+    expect(df.content).toContain("python shipfit_models.py pull --manifest shipfit.models.json --into /app && exec gunicorn");
+    const ig = ignore().add(file(files, "api/.dockerignore").content);
+    for (const out of ["models/clf/model.joblib", "models/clf/metadata.json", "scaler.joblib"]) expect(ig.ignores(out), out).toBe(true);
+    for (const kept of ["wsgi.py", "requirements.txt", LOADER_FILE]) expect(ig.ignores(kept), kept).toBe(false);
+  });
+
   it("with remote inference, installs requirements-prod.txt and drops the CPU index once torch is gone", async () => {
     const ctx = await contextOf(example("ai-ko-backend"), { remoteInference: true });
     const web = file(docker.generate(ctx), "Dockerfile");
