@@ -91,17 +91,17 @@ export async function startPostgres(): Promise<PgServer> {
   const root = process.getuid?.() === 0;
   const dir = mkdtempSync(path.join(os.tmpdir(), "shipfit-pg-"));
   const data = path.join(dir, "data");
-  if (root) {
-    const uid = Number(execFileSync("id", ["-u", "postgres"]).toString().trim());
-    const gid = Number(execFileSync("id", ["-g", "postgres"]).toString().trim());
-    chownSync(dir, uid, gid);
-  }
-  const as = (bin: string, args: string[]) => (root ? { cmd: "runuser", args: ["-u", "postgres", "--", bin, ...args] } : { cmd: bin, args });
-  const init = as(pgBin("initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"]);
-  execFileSync(init.cmd, init.args, { stdio: "ignore" });
+  // As root, the server processes themselves run as `postgres` (spawn's uid/gid, not runuser: a
+  // signal must reach postgres itself for the teardown to stop it).
+  const user: { uid?: number; gid?: number } = root ? { uid: Number(execFileSync("id", ["-u", "postgres"]).toString().trim()), gid: Number(execFileSync("id", ["-g", "postgres"]).toString().trim()) } : {};
+  if (user.uid !== undefined && user.gid !== undefined) chownSync(dir, user.uid, user.gid);
+  execFileSync(pgBin("initdb"), ["-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"], { stdio: "ignore", cwd: dir, ...user });
   const port = await freePort();
-  const run = as(pgBin("postgres"), ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=100"]);
-  const child: ChildProcess = spawn(run.cmd, run.args, { stdio: ["ignore", "ignore", "pipe"] });
+  const child: ChildProcess = spawn(pgBin("postgres"), ["-D", data, "-p", String(port), "-k", dir, "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=100"], {
+    stdio: ["ignore", "ignore", "pipe"],
+    cwd: dir,
+    ...user,
+  });
   let log = "";
   child.stderr?.on("data", (d: Buffer) => (log += d.toString()));
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
@@ -130,8 +130,9 @@ export async function startPostgres(): Promise<PgServer> {
       return url.replace(/\/postgres$/, `/${name}`);
     },
     async stop() {
-      child.kill("SIGINT");
-      await new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r)));
+      // SIGQUIT: immediate shutdown, without waiting for clients a failed test left connected.
+      child.kill("SIGQUIT");
+      await Promise.race([new Promise((r) => (child.exitCode !== null ? r(null) : child.once("exit", r))), new Promise((r) => setTimeout(r, 10_000))]);
       rmSync(dir, { recursive: true, force: true });
     },
   };
