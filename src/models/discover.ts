@@ -27,6 +27,9 @@ export interface LocalModel {
 
 const SIDECAR_METADATA = ["metadata.json", "model_metadata.json", "model_info.json", "meta.json"];
 
+/** Files that make a folder a code folder: a model beside app code is pushed alone, not with the code. */
+const CODE_FILE = /\.(py|pyi|ipynb|js|mjs|cjs|ts|tsx|jsx|sh)$|^(Dockerfile|Procfile|package\.json|pyproject\.toml|setup\.py|requirements.*\.txt|Pipfile)$/;
+
 /** Model names are path-safe and readable: the folder name, lowercased punctuation kept simple. */
 export function modelName(raw: string): string {
   const name = raw.replace(/[^A-Za-z0-9._-]+/g, "-").replace(/^[-.]+|[-.]+$/g, "");
@@ -52,8 +55,14 @@ export function modelsFromScan(root: string, app: AppModel): { models: LocalMode
     const abs = join(root, dir);
     // Two folders with one name (a/model, b/model) keep their whole path in the name.
     const name = modelName(dir === "." ? basename(resolve(root)) : (byBase.get(basename(dir)) ?? 0) > 1 ? dir.replaceAll("/", "-") : basename(dir));
-    const files = readdirSync(abs, { withFileTypes: true })
-      .filter((e) => e.isFile() && !e.name.startsWith("."))
+    const entries = readdirSync(abs, { withFileTypes: true }).filter((e) => e.isFile() && !e.name.startsWith("."));
+    // A model folder travels whole (tokenizer and config files belong to the model); a code folder
+    // with a model in it gives only the model files and their metadata, or a pull --into the app
+    // folder would put back old copies of the code.
+    const codeFolder = entries.some((e) => CODE_FILE.test(e.name));
+    const modelPaths = new Set(folders.get(dir));
+    const files = entries
+      .filter((e) => !codeFolder || modelPaths.has(dir === "." ? e.name : `${dir}/${e.name}`) || SIDECAR_METADATA.includes(e.name))
       .map((e) => localFile(root, join(abs, e.name)))
       .sort((a, b) => (a.path < b.path ? -1 : 1));
     models.push({ name, source: dir, files, meta: readSidecar(abs) });

@@ -101,3 +101,26 @@ describe("storage prices", () => {
     expect(options.find((o) => o.id === "postgresql-blob")?.notes.join(" ")).toMatch(/1 GB/);
   });
 });
+
+describe("model discovery", () => {
+  it("takes a model folder whole, but only the model and its metadata from a folder of code", async () => {
+    const { mkdtempSync, mkdirSync, writeFileSync, rmSync } = await import("node:fs");
+    const { tmpdir } = await import("node:os");
+    const { join } = await import("node:path");
+    const { modelsFromScan } = await import("../../src/models/discover.js");
+    const root = mkdtempSync(join(tmpdir(), "shipfit-discover-"));
+    try {
+      mkdirSync(join(root, "models", "bert"), { recursive: true });
+      for (const f of ["model.safetensors", "config.json", "vocab.txt"]) writeFileSync(join(root, "models", "bert", f), f);
+      for (const f of ["app.py", "requirements.txt", "scaler.joblib", "metadata.json"]) writeFileSync(join(root, f), f);
+      const app = { models: { files: [{ path: "models/bert/model.safetensors", lfsPointer: false }, { path: "scaler.joblib", lfsPointer: false }] } } as never;
+      const { models } = modelsFromScan(root, app);
+      expect(models.map((m) => [m.source, m.files.map((f) => f.path)])).toEqual([
+        [".", ["metadata.json", "scaler.joblib"]],
+        ["models/bert", ["models/bert/config.json", "models/bert/model.safetensors", "models/bert/vocab.txt"]],
+      ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
