@@ -3,9 +3,9 @@
  * asked (--force); shows the diff instead. Writes each file to a temporary name beside it and
  * renames it into place, so an interrupted run leaves no half-written file. --dry-run writes nothing.
  */
-import { randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { writeFileAtomic } from "../core/atomic.js";
 import { InputError } from "../core/errors.js";
 import type { GeneratedFile } from "./types.js";
 
@@ -95,19 +95,12 @@ export function writeFiles(files: GeneratedFile[], outDir: string, options: Writ
   if (options.dryRun) return outcomes;
   for (const [k, o] of outcomes.entries()) {
     if (o.action !== "create" && o.action !== "overwrite") continue;
-    const target = path.join(outDir, o.path);
-    const tmp = `${target}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`;
     try {
+      const target = path.join(outDir, o.path);
       mkdirSync(path.dirname(target), { recursive: true });
-      writeFileSync(tmp, (files[k] as GeneratedFile).content);
-      renameSync(tmp, target);
+      writeFileAtomic(target, (files[k] as GeneratedFile).content);
       o.written = true;
     } catch (error) {
-      try {
-        unlinkSync(tmp);
-      } catch {
-        // Nothing was written.
-      }
       // A full disk or a read-only folder: one clear line; files written before stay whole.
       throw new InputError(`${o.path}: cannot write (${(error as NodeJS.ErrnoException).code ?? "error"}); nothing half-written was left`);
     }

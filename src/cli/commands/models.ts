@@ -4,6 +4,7 @@
  */
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { resolve } from "node:path";
+import { writeFileAtomic } from "../../core/atomic.js";
 import { InputError, OperationError, UsageError } from "../../core/errors.js";
 import { gc, readyVersions, rollback, verifyStore } from "../../models/admin.js";
 import type { BlobStore } from "../../models/blobs/types.js";
@@ -314,8 +315,11 @@ const subcommands: Record<string, (argv: string[]) => Promise<number>> = {
     const text = `${JSON.stringify(manifest, null, 2)}\n`;
     const file = str(args, "out");
     if (file) {
-      const { writeFileAtomic } = await import("../../models/atomic.js");
-      writeFileAtomic(file, text);
+      try {
+        writeFileAtomic(file, text);
+      } catch (error) {
+        throw new OperationError(`${file}: cannot write (${(error as NodeJS.ErrnoException).code ?? "error"}); nothing was written`);
+      }
       process.stdout.write(args.values.json ? text : `wrote ${file}: ${manifest.models.length} model(s), ${manifest.models.reduce((s, m) => s + m.files.length, 0)} file(s)\n`);
     } else process.stdout.write(text);
     return 0;

@@ -1,6 +1,7 @@
 /** `shipfit probe [--limit SIZE | --plan ID] [--url PATH] [--enforce] -- COMMAND...`: the real memory, measured here. */
-import { readFileSync, renameSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { loadCatalog } from "../../catalog/load.js";
+import { writeFileAtomic } from "../../core/atomic.js";
 import { InputError, UsageError } from "../../core/errors.js";
 import { timelineSvg } from "../../probe/chart.js";
 import { probe, type ProbeResult, type WarmupRequest } from "../../probe/probe.js";
@@ -122,8 +123,7 @@ Exit codes: 0 measured, within the limit; 1 the limit was crossed, or COMMAND fa
     const svg = str(args, "svg");
     if (svg) {
       try {
-        writeFileSync(`${svg}.tmp`, timelineSvg(result));
-        renameSync(`${svg}.tmp`, svg);
+        writeFileAtomic(svg, timelineSvg(result));
       } catch (error) {
         throw new InputError(`--svg ${svg}: cannot write (${(error as NodeJS.ErrnoException).code ?? "error"})`);
       }

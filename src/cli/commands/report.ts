@@ -2,9 +2,9 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { writeFileAtomic } from "../../core/atomic.js";
 import { InputError, UsageError } from "../../core/errors.js";
 import type { ProbeResult } from "../../probe/probe.js";
-import { writeFileAtomic } from "../../models/atomic.js";
 import { reportData } from "../../report/data.js";
 import { renderHtml } from "../../report/html.js";
 import { renderMarkdown } from "../../report/markdown.js";
@@ -71,7 +71,11 @@ Exit codes: 0 written; 2 bad DIR, probe file or arguments.`,
       process.stdout.write(text);
       return 0;
     }
-    writeFileAtomic(out, text);
+    try {
+      writeFileAtomic(out, text);
+    } catch (error) {
+      throw new InputError(`${out}: cannot write (${(error as NodeJS.ErrnoException).code ?? "error"}); nothing was written`);
+    }
     process.stdout.write(`wrote ${out} (${Math.round(text.length / 1024)} kB)\n`);
     if (args.values.open) openInBrowser(resolve(out));
     return 0;
