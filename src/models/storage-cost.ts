@@ -63,6 +63,11 @@ function objectStorage(offer: StorageOffer, platform: Platform, input: StorageIn
   };
 }
 
+/** An option billed only by stored size (no requests, no upload cost). */
+function flat(id: string, name: string, storageMonthlyUSD: number, notes: string[], sources: string[]): StorageOption {
+  return { id, name, persistent: true, storageMonthlyUSD, requestsMonthlyUSD: 0, uploadOnceUSD: 0, monthlyUSD: storageMonthlyUSD, yearlyUSD: storageMonthlyUSD * 12, notes, sources };
+}
+
 /** Every option, cheapest first among the persistent ones; the image option last but one. */
 export function storageOptions(catalog: readonly Platform[], input: StorageInput, sizes: readonly number[]): StorageOption[] {
   const puts = sizes.length > 0 ? putRequests(sizes) : input.files;
@@ -74,47 +79,17 @@ export function storageOptions(catalog: readonly Platform[], input: StorageInput
   const disk = hobby && hobby.features.persistentDisk !== false ? hobby.features.persistentDisk.gbMonthUSD : undefined;
   if (railway && disk) {
     const storage = gb * disk.value;
-    out.push({
-      id: "railway-volume",
-      name: `Railway volume (${hobby?.name ?? "plan"})`,
-      persistent: true,
-      storageMonthlyUSD: storage,
-      requestsMonthlyUSD: 0,
-      uploadOnceUSD: 0,
-      monthlyUSD: storage,
-      yearlyUSD: storage * 12,
-      notes: ["one volume per service: a second replica or a worker cannot mount it", "files are copied in once by hand or by a start script"],
-      sources: [`${disk.source} (${disk.date})`],
-    });
+    const sources = [`${disk.source} (${disk.date})`];
+    out.push(flat("railway-volume", `Railway volume (${hobby?.name ?? "plan"})`, storage, ["one volume per service: a second replica or a worker cannot mount it", "files are copied in once by hand or by a start script"], sources));
     const pg = railway.datastores.find((d) => d.kind === "postgresql");
-    out.push({
-      id: "postgresql-blob",
-      name: "PostgreSQL BLOB (bytea on Railway's Postgres volume)",
-      persistent: true,
-      storageMonthlyUSD: storage,
-      requestsMonthlyUSD: 0,
-      uploadOnceUSD: 0,
-      monthlyUSD: storage,
-      yearlyUSD: storage * 12,
-      notes: [
+    out.push(
+      flat("postgresql-blob", "PostgreSQL BLOB (bytea on Railway's Postgres volume)", storage, [
         "same volume price, but every load reads the whole model through the database: RAM and backups grow by the model size",
         input.largestFile > GiB ? "a bytea value cannot exceed 1 GB: the largest file does not fit in one row" : "bytea values are limited to 1 GB each",
         ...(pg ? [`${pg.name}: ${pg.notes[0] ?? ""}`.trim()] : []),
-      ],
-      sources: [`${disk.source} (${disk.date})`],
-    });
+      ], sources),
+    );
   }
-  out.push({
-    id: "image",
-    name: "Baked into the image",
-    persistent: true,
-    storageMonthlyUSD: 0,
-    requestsMonthlyUSD: 0,
-    uploadOnceUSD: 0,
-    monthlyUSD: 0,
-    yearlyUSD: 0,
-    notes: [`the image grows by ${gb.toFixed(2)} GB: slower builds and deploys, and a new image for every model change`, "no dynamic update: a new model means a redeploy"],
-    sources: [],
-  });
+  out.push(flat("image", "Baked into the image", 0, [`the image grows by ${gb.toFixed(2)} GB: slower builds and deploys, and a new image for every model change`, "no dynamic update: a new model means a redeploy"], []));
   return out.sort((a, b) => (a.id === "image" ? 1 : b.id === "image" ? -1 : a.monthlyUSD - b.monthlyUSD));
 }
